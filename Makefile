@@ -1,0 +1,72 @@
+# The two commands a newcomer needs are `make demo` and `make test`; both start with `make setup`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.setup-complete
+COLLECTIONS := $(CURDIR)/$(VENV)/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/cloud_dr/ibm_direct_link
+PYTEST_WORKERS ?= 2
+
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+
+SUITES := lint sanity unit integration molecule
+
+.PHONY: help setup test demo bench $(SUITES) clean
+
+help:
+	@echo "make demo   set everything up, then run the backup/disaster/recover drill against the simulator"
+	@echo "make test   set everything up, then run every suite: $(SUITES)"
+	@echo "make setup  create $(VENV) and install the collection, its dependencies and the simulator"
+	@echo "make bench  run the benchmarks (not part of make test)"
+
+setup: $(STAMP) $(COLLECTION_LINK)
+
+$(STAMP): requirements.txt requirements-test.txt tests/dlsim/pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-test.txt -e tests/dlsim
+	@touch $@
+
+$(COLLECTION_LINK):
+	@mkdir -p $(dir $@)
+	ln -sfn ../../../.. $@
+
+test: setup
+	@failed=""; for suite in $(SUITES); do \
+	  echo "=== $$suite"; \
+	  $(MAKE) --no-print-directory $$suite || failed="$$failed $$suite"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED suites:$$failed"; exit 1; fi; \
+	echo "All suites passed: $(SUITES)"
+
+lint: setup
+	$(BIN)/yamllint --strict .
+	$(BIN)/ansible-lint
+	$(BIN)/antsibull-changelog lint
+
+sanity: setup
+	tools/sanity.sh
+
+unit: setup
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) tests/unit
+
+integration: setup
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) tests/integration
+
+molecule: setup
+	tools/molecule.sh
+
+demo: setup
+	$(BIN)/python tools/demo.py
+
+bench: setup
+	$(BIN)/python tests/perf/bench.py
+
+clean:
+	rm -rf $(VENV) tests/output demo-output bench-results

@@ -1,0 +1,126 @@
+"""`make demo`: the whole Direct Link disaster-recovery drill against the bundled simulator.
+
+Seeds a realistic account, backs it up, fails a location, recovers its gateways into another location, verifies
+the result and prints a summary.  Every step runs the collection's real playbooks through ``ansible-playbook``;
+the simulator is a separate process on a loopback port, started and stopped here by its PID.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from dlsim.process import Simulator
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUTPUT = os.path.join(ROOT, 'demo-output')
+BACKUP_DIR = os.path.join(OUTPUT, 'backup')
+PLAN_FILE = os.path.join(ROOT, 'tools', 'demo', 'dr-plan.yml')
+FAILED_LOCATION = 'dal10'
+
+
+def banner(text):
+    """Print a step heading."""
+    print(f'\n=== {text}', flush=True)
+
+
+def playbook_exists(name):
+    """Tell whether the collection ships the playbook ``name`` yet."""
+    return os.path.exists(os.path.join(ROOT, 'playbooks', f'{name}.yml'))
+
+
+def run_playbook(sim, name, *args):
+    """Run ``cloud_dr.ibm_direct_link.<name>`` against the simulator; return (exit code, seconds, mutations)."""
+    environment = dict(os.environ)
+    environment.update({
+        'IC_API_KEY': sim.api_key,
+        'IBMCLOUD_DL_API_ENDPOINT': sim.api_url,
+        'IBMCLOUD_IAM_API_ENDPOINT': sim.url,
+        'ANSIBLE_COLLECTIONS_PATH': os.path.join(ROOT, '.venv', 'collections'),
+        'ANSIBLE_CONFIG': os.path.join(ROOT, 'ansible.cfg'),
+        'ANSIBLE_NOCOLOR': '1',
+    })
+    sim.reset_stats()
+    started = time.monotonic()
+    command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), f'cloud_dr.ibm_direct_link.{name}', *args]
+    code = subprocess.call(command, cwd=ROOT, env=environment)
+    return code, time.monotonic() - started, sim.stats()['mutating']
+
+
+def print_account(sim, title):
+    """Print the simulator's gateways as a table."""
+    banner(title)
+    gateways = sorted(sim.state()['gateways'], key=lambda gateway: gateway['name'])
+    print(f"{'gateway':32} {'type':10} {'location':9} {'status':22} VCs")
+    for gateway in gateways:
+        if gateway.get('cross_account'):
+            continue
+        print(f"{gateway['name']:32} {gateway['type']:10} {gateway['location_name']:9} "
+              f"{gateway['operational_status']:22} {len(gateway.get('virtual_connections', []))}")
+
+
+def print_tree(directory):
+    """Print the files of a backup directory with their modes."""
+    for dirpath, dirnames, filenames in os.walk(directory):
+        dirnames[:] = sorted(name for name in dirnames if name != '.git')
+        relative = os.path.relpath(dirpath, directory)
+        depth = 0 if relative == '.' else relative.count(os.sep) + 1
+        print(f"{'  ' * depth}{os.path.basename(dirpath)}/  ({oct(os.stat(dirpath).st_mode & 0o777)})")
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            print(f"{'  ' * (depth + 1)}{name}  ({oct(os.stat(path).st_mode & 0o777)}, {os.path.getsize(path)} bytes)")
+
+
+def main():
+    """Run the drill; exit non-zero if any step fails."""
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    os.makedirs(OUTPUT, mode=0o700)
+    summary = []
+    with Simulator(seed='demo', provision_delay=2, vc_delay=1) as sim:
+        print(f'Direct Link simulator running at {sim.url} (pid {sim.pid})')
+        print_account(sim, 'The account before the disaster')
+
+        steps = [
+            ('backup', 'Back up every gateway as Ansible host vars', ['-e', f'backup_dir={BACKUP_DIR}']),
+        ]
+        for name, title, args in steps:
+            banner(title)
+            code, seconds, mutations = run_playbook(sim, name, *args)
+            summary.append((title, code, seconds, mutations))
+            if code:
+                break
+        if os.path.isdir(BACKUP_DIR):
+            banner(f'The backup in {os.path.relpath(BACKUP_DIR, ROOT)} (an Ansible inventory)')
+            print_tree(BACKUP_DIR)
+
+        if playbook_exists('recover') and not any(code for _t, code, _s, _m in summary):
+            banner(f'Disaster: location {FAILED_LOCATION} is lost')
+            print(json.dumps(sim.disaster(location=FAILED_LOCATION, mode='lost')))
+            for name, title, args in (
+                ('recover', 'Recover into another location', ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}',
+                                                              '-e', f'recover_report_dir={OUTPUT}']),
+                ('verify', 'Verify the live account against the backup', ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}']),
+                ('recover', 'Re-run the recovery: nothing left to do', ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}',
+                                                                        '-e', f'recover_report_dir={OUTPUT}']),
+            ):
+                banner(title)
+                code, seconds, mutations = run_playbook(sim, name, *args)
+                summary.append((title, code, seconds, mutations))
+                if code:
+                    break
+            print_account(sim, 'The account after the recovery')
+
+    banner('Summary')
+    print(f"{'step':52} {'result':7} {'seconds':>8} {'mutating requests':>18}")
+    for title, code, seconds, mutations in summary:
+        print(f"{title:52} {'ok' if code == 0 else 'FAILED':7} {seconds:8.1f} {mutations:18d}")
+    report = os.path.join(OUTPUT, 'recovery-report.md')
+    if os.path.exists(report):
+        print(f'Recovery report: {os.path.relpath(report, ROOT)}')
+    return 1 if any(code for _t, code, _s, _m in summary) else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
