@@ -1,0 +1,7 @@
+"""Allow ``python -m dlsim``."""
+
+import sys
+
+from dlsim.cli import main
+
+sys.exit(main())

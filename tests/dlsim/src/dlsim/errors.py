@@ -1,0 +1,44 @@
+"""Errors in IBM Cloud's API shape."""
+
+import uuid
+
+MORE_INFO = 'https://cloud.ibm.com/docs/dl?topic=dl-troubleshoot'
+
+
+class ApiError(Exception):
+    """An error the API answers with: HTTP status, IBM error code and message."""
+
+    def __init__(self, status, code, message, headers=None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+    def body(self, trace):
+        """The JSON body IBM Cloud APIs return for errors."""
+        return {
+            'errors': [{'code': self.code, 'message': self.message, 'more_info': MORE_INFO}],
+            'trace': trace,
+            'status_code': self.status,
+        }
+
+
+def new_trace():
+    """A transaction id, sent as X-Global-Transaction-ID and as the error body's trace."""
+    return str(uuid.uuid4())
+
+
+def bad_request(message, code='bad_request'):
+    """400 with the given message."""
+    return ApiError(400, code, message)
+
+
+def not_found(message, code='not_found'):
+    """404 with the given message."""
+    return ApiError(404, code, message)
+
+
+def conflict(message, code='conflict'):
+    """409 with the given message."""
+    return ApiError(409, code, message)

@@ -1,0 +1,386 @@
+"""The HTTP server: IAM token endpoint, Direct Link v1 under /v1, health check and /_sim/ controls.
+
+Requests are served concurrently (one thread each); one lock guards the state.  Injected latency is slept
+outside the lock, so a slow API still serves many requests at once, like the real one.
+"""
+
+import datetime
+import json
+import os
+import random
+import re
+import socket
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from dlsim import api, seeds
+from dlsim.errors import ApiError, bad_request, new_trace
+from dlsim.iam import TokenError, TokenService
+from dlsim.state import Account
+
+VERSION_RE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
+FIRST_VERSION = datetime.date(2019, 12, 13)
+MUTATING = {'POST', 'PUT', 'PATCH', 'DELETE'}
+
+
+class Request:
+    """What a handler needs from an HTTP request."""
+
+    def __init__(self, method, path, query, headers, body, base_url):
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.base_url = base_url
+
+    def json(self):
+        """The request body as JSON (400 when it is not)."""
+        if not self.body:
+            return None
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise bad_request(f'The request body is not valid JSON: {exc}.', 'invalid_body') from exc
+
+
+class Faults:
+    """Injected faults: latency, error responses, lost responses and IAM outages."""
+
+    def __init__(self):
+        self.latency_ms = 0
+        self.rate = 0.0
+        self.statuses = [429, 500, 502, 503]
+        self.retry_after = 1
+        self.lost_response_rate = 0.0
+        self.lost_response_methods = ['POST']
+        self.iam_outage_until = 0.0
+        self.paths = None
+        self.random = random.Random(0)
+
+    def configure(self, settings):
+        """Replace the fault settings (an empty dict clears them all but the CLI latency)."""
+        known = {'latency_ms', 'rate', 'statuses', 'retry_after', 'lost_response_rate', 'lost_response_methods',
+                 'iam_outage_seconds', 'paths', 'seed'}
+        unknown = set(settings) - known
+        if unknown:
+            raise bad_request(f"Unknown fault setting(s): {', '.join(sorted(unknown))}.")
+        self.rate = float(settings.get('rate', 0.0))
+        self.statuses = list(settings.get('statuses', [429, 500, 502, 503]))
+        self.retry_after = settings.get('retry_after', 1)
+        self.lost_response_rate = float(settings.get('lost_response_rate', 0.0))
+        self.lost_response_methods = list(settings.get('lost_response_methods', ['POST']))
+        self.iam_outage_until = time.time() + float(settings.get('iam_outage_seconds', 0))
+        self.paths = settings.get('paths')
+        if 'latency_ms' in settings:
+            self.latency_ms = int(settings['latency_ms'])
+        if 'seed' in settings:
+            self.random.seed(settings['seed'])
+
+    def applies(self, template):
+        """Whether error and lost-response faults apply to a path template."""
+        return self.paths is None or template in self.paths
+
+    def describe(self):
+        """The current settings."""
+        return {'latency_ms': self.latency_ms, 'rate': self.rate, 'statuses': self.statuses,
+                'retry_after': self.retry_after, 'lost_response_rate': self.lost_response_rate,
+                'lost_response_methods': self.lost_response_methods,
+                'iam_outage_seconds': max(0.0, round(self.iam_outage_until - time.time(), 3)), 'paths': self.paths}
+
+
+class Stats:
+    """Request counters, by method and path template."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        """Zero every counter."""
+        self.requests = Counter()
+        self.by_method = Counter()
+        self.mutating = 0
+        self.iam_tokens = 0
+        self.faults_injected = 0
+        self.lost_responses = 0
+        self.total = 0
+
+    def snapshot(self):
+        """The counters as a JSON document."""
+        return {'requests': dict(sorted(self.requests.items())), 'by_method': dict(sorted(self.by_method.items())),
+                'mutating': self.mutating, 'iam_tokens': self.iam_tokens, 'faults_injected': self.faults_injected,
+                'lost_responses': self.lost_responses, 'total': self.total}
+
+
+class Simulator:
+    """Everything the request handler shares: state, tokens, faults, stats, persistence."""
+
+    def __init__(self, doc, tokens, provision_delay=3.0, vc_delay=1.0, state_file=None):
+        self.lock = threading.RLock()
+        self.state = Account(doc, provision_delay=provision_delay, vc_delay=vc_delay)
+        self.tokens = tokens
+        self.faults = Faults()
+        self.stats = Stats()
+        self.state_file = state_file
+
+    def persist(self):
+        """Write the state file atomically (when one is configured)."""
+        if not self.state_file:
+            return
+        directory = os.path.dirname(os.path.abspath(self.state_file))
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix='.dlsim-state-')
+        with os.fdopen(handle, 'w') as stream:
+            json.dump(self.state.doc, stream)
+        os.replace(temporary, self.state_file)
+
+    def replace_state(self, doc):
+        """Load a new state document (seed or reset), keeping delays."""
+        self.state = Account(doc, provision_delay=self.state.provision_delay, vc_delay=self.state.vc_delay)
+        self.persist()
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One HTTP request."""
+
+    protocol_version = 'HTTP/1.1'
+    server_version = 'dlsim/0.1'
+    sim = None  # set by make_server
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Keep the terminal quiet; the stats endpoint tells what happened."""
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        """Dispatch GET."""
+        self._dispatch('GET')
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        """Dispatch POST."""
+        self._dispatch('POST')
+
+    def do_PUT(self):  # pylint: disable=invalid-name
+        """Dispatch PUT."""
+        self._dispatch('PUT')
+
+    def do_PATCH(self):  # pylint: disable=invalid-name
+        """Dispatch PATCH."""
+        self._dispatch('PATCH')
+
+    def do_DELETE(self):  # pylint: disable=invalid-name
+        """Dispatch DELETE."""
+        self._dispatch('DELETE')
+
+    # ------------------------------------------------------------------ plumbing
+    def _request(self, method):
+        parsed = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
+        length = int(self.headers.get('Content-Length') or 0)
+        body = self.rfile.read(length) if length else b''
+        host = self.headers.get('Host') or f'{self.server.server_address[0]}:{self.server.server_address[1]}'
+        return Request(method, parsed.path.rstrip('/') or '/', query, self.headers, body, f'http://{host}')
+
+    def _send(self, status, body=None, headers=None, trace=None):
+        payload = b''
+        content_type = None
+        if isinstance(body, bytes):
+            payload, content_type = body, 'application/pdf'
+        elif body is not None:
+            payload, content_type = json.dumps(body).encode(), 'application/json'
+        self.send_response(status)
+        self.send_header('X-Global-Transaction-ID', trace or new_trace())
+        if content_type:
+            self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, str(value))
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)
+
+    def _send_error(self, error, trace):
+        self._send(error.status, error.body(trace), error.headers, trace)
+
+    def _drop_connection(self):
+        """Close the socket without answering: the client sees a lost response."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _dispatch(self, method):
+        request = self._request(method)
+        trace = new_trace()
+        try:
+            if request.path == '/healthz':
+                self._send(200, {'status': 'ok'}, trace=trace)
+            elif request.path.startswith('/_sim/'):
+                self._control(request, trace)
+            elif request.path == '/identity/token':
+                self._iam(request, trace)
+            elif request.path.startswith('/v1/') or request.path == '/v1':
+                self._direct_link(request, trace)
+            else:
+                self._send_error(ApiError(404, 'not_found', f'No resource at {request.path}.'), trace)
+        except ApiError as error:
+            self._send_error(error, trace)
+
+    # ------------------------------------------------------------------ IAM
+    def _iam(self, request, trace):
+        sim = self.sim
+        self._sleep_latency()
+        with sim.lock:
+            sim.stats.requests[f'{request.method} /identity/token'] += 1
+            sim.stats.by_method[request.method] += 1
+            sim.stats.total += 1
+            outage = time.time() < sim.faults.iam_outage_until
+            if outage:
+                sim.stats.faults_injected += 1
+        if request.method != 'POST':
+            raise ApiError(405, 'method_not_allowed', 'Use POST to request a token.')
+        if outage:
+            self._send(503, {'errorCode': 'BXNIM0001E', 'errorMessage': 'IAM is temporarily unavailable.',
+                             'context': {'requestId': trace}}, {'Retry-After': 1}, trace)
+            return
+        form = dict(urllib.parse.parse_qsl(request.body.decode('utf-8', 'replace')))
+        if form.get('grant_type') != 'urn:ibm:params:oauth:grant-type:apikey':
+            self._send(400, {'errorCode': 'BXNIM0109E', 'errorMessage': 'Property missing or empty: grant_type or '
+                             'unsupported grant type.', 'context': {'requestId': trace}}, trace=trace)
+            return
+        with sim.lock:
+            issued = sim.tokens.issue(form.get('apikey', ''))
+            if issued:
+                sim.stats.iam_tokens += 1
+        if issued is None:
+            self._send(400, {'errorCode': 'BXNIM0415E', 'errorMessage': 'Provided API key could not be found.',
+                             'context': {'requestId': trace}}, trace=trace)
+            return
+        self._send(200, issued, trace=trace)
+
+    # ------------------------------------------------------------------ Direct Link
+    def _sleep_latency(self):
+        latency = self.sim.faults.latency_ms
+        if latency:
+            time.sleep(latency / 1000.0)
+
+    def _direct_link(self, request, trace):
+        sim = self.sim
+        try:
+            template, operation, handler, params = api.match(request.method, request.path)
+        except ApiError:
+            template, operation, handler, params = request.path, None, None, {}
+        self._sleep_latency()
+        with sim.lock:
+            sim.stats.requests[f'{request.method} {template}'] += 1
+            sim.stats.by_method[request.method] += 1
+            sim.stats.total += 1
+            faults = sim.faults
+            if handler is not None and faults.applies(template) and faults.rate and faults.random.random() < faults.rate:
+                status = faults.random.choice(faults.statuses)
+                sim.stats.faults_injected += 1
+                injected = ApiError(status, 'too_many_requests' if status == 429 else 'service_unavailable',
+                                    'Too many requests.' if status == 429 else 'The service is temporarily unavailable.',
+                                    {'Retry-After': faults.retry_after} if status == 429 else {})
+            else:
+                injected = None
+            lose = (handler is not None and request.method in faults.lost_response_methods and faults.applies(template)
+                    and faults.lost_response_rate and faults.random.random() < faults.lost_response_rate)
+        if injected is not None:
+            self._send_error(injected, trace)
+            return
+        if handler is None:
+            api.match(request.method, request.path)  # raises the 404/405
+        self._check_version(request)
+        try:
+            account = sim.tokens.verify(request.headers.get('Authorization'))
+        except TokenError as exc:
+            raise ApiError(401, 'not_authorized', f'Unauthorized: {exc}') from exc
+        with sim.lock:
+            sim.state.tick()
+            if request.method in MUTATING:
+                sim.stats.mutating += 1
+            status, body, headers = handler(sim, request, account, **params)
+            if request.method in MUTATING:
+                sim.persist()
+            if lose:
+                sim.stats.lost_responses += 1
+        if lose:
+            self._drop_connection()
+            return
+        self._send(status, body, headers, trace)
+
+    @staticmethod
+    def _check_version(request):
+        version = request.query.get('version')
+        if not version:
+            raise bad_request("The 'version' query parameter is required (a date, YYYY-MM-DD).", 'missing_version')
+        try:
+            date = datetime.date.fromisoformat(version) if VERSION_RE.match(version) else None
+        except ValueError:
+            date = None
+        if date is None:
+            raise bad_request(f"Invalid 'version' query parameter '{version}': expected a date YYYY-MM-DD.", 'invalid_version')
+        if not FIRST_VERSION <= date <= datetime.date.today():
+            raise bad_request(f"Invalid 'version' query parameter '{version}': any date from 2019-12-13 up to today.",
+                              'invalid_version')
+
+    # ------------------------------------------------------------------ controls
+    def _control(self, request, trace):
+        sim = self.sim
+        name = request.path[len('/_sim/'):]
+        body = request.json() or {}
+        with sim.lock:
+            sim.state.tick()
+            if (request.method, name) == ('GET', 'stats'):
+                result = sim.stats.snapshot()
+            elif (request.method, name) == ('POST', 'stats/reset'):
+                sim.stats.reset()
+                result = sim.stats.snapshot()
+            elif (request.method, name) == ('GET', 'state'):
+                result = sim.state.doc
+            elif (request.method, name) == ('POST', 'reset'):
+                sim.replace_state(seeds.empty(sim.state.catalog()))
+                result = {'gateways': 0}
+            elif (request.method, name) == ('POST', 'seed'):
+                sim.replace_state(seeds.load(body))
+                result = {'gateways': len(sim.state.doc['gateways'])}
+            elif (request.method, name) == ('GET', 'faults'):
+                result = sim.faults.describe()
+            elif (request.method, name) == ('POST', 'faults'):
+                sim.faults.configure(body)
+                result = sim.faults.describe()
+            elif (request.method, name) == ('POST', 'disaster'):
+                result = sim.state.disaster(body.get('location'), body.get('mode', 'lost'))
+                sim.persist()
+            elif (request.method, name) == ('POST', 'advance'):
+                gateway = sim.state.advance(body.get('gateway_id'), body.get('name'), body.get('to'), body.get('reasons'))
+                sim.persist()
+                result = {'id': gateway['id'], 'name': gateway['name'], 'operational_status': gateway['operational_status']}
+            else:
+                raise ApiError(404, 'not_found', f'No simulator control {request.method} /_sim/{name}.')
+            payload = json.loads(json.dumps(result))
+        self._send(200, payload, trace=trace)
+
+
+def make_server(host, port, simulator):
+    """A threading HTTP server bound to (host, port), serving ``simulator``."""
+    handler = type('BoundHandler', (Handler,), {'sim': simulator})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def build(seed='demo', api_keys=None, token_ttl=3600, provision_delay=3.0, vc_delay=1.0, state_file=None):
+    """A Simulator loaded from the state file when it exists, else from ``seed``."""
+    if state_file and os.path.exists(state_file):
+        with open(state_file, encoding='utf-8') as stream:
+            doc = json.load(stream)
+    else:
+        doc = seeds.load({'seed': seed} if isinstance(seed, str) else seed)
+    simulator = Simulator(doc, TokenService(api_keys or seeds.default_api_keys(), ttl=token_ttl),
+                          provision_delay=provision_delay, vc_delay=vc_delay, state_file=state_file)
+    simulator.persist()
+    return simulator
