@@ -109,6 +109,16 @@ class Simulator:
             self.stop()
         return self.start()
 
+    def client(self, api_key=None, version='2024-11-01'):
+        """An unmodified IBM SDK client (``DirectLinkV1``) pointed at this simulator."""
+        # Imported here: the simulator itself needs only the standard library.
+        from ibm_cloud_networking_services import DirectLinkV1  # pylint: disable=import-outside-toplevel
+        from ibm_cloud_sdk_core.authenticators import IAMAuthenticator  # pylint: disable=import-outside-toplevel
+
+        client = DirectLinkV1(version=version, authenticator=IAMAuthenticator(api_key or self.api_key, url=self.url))
+        client.set_service_url(self.api_url)
+        return client
+
     def environment(self):
         """The environment variables that point the collection's modules at this simulator."""
         return {'IC_API_KEY': self.api_key, 'IBMCLOUD_DL_API_ENDPOINT': self.api_url,
