@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One small function per Direct Link SDK call, each wrapped for retries and error mapping.
+
+Every function takes a ``Connection`` first.  Reads return plain data (``get_result()``), lists with an ETag
+return ``(items, etag)``, and where "not found" is a natural answer (a gateway that is gone) the function returns
+``None`` or ``[]`` instead of raising.  Any other failure raises ``DirectLinkError``.
+"""
+
+import functools
+
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import (
+    from_api_exception, from_request_exception, is_iam_failure)
+
+try:
+    from ibm_cloud_networking_services.direct_link_v1 import PortsPager
+    from ibm_cloud_sdk_core import ApiException
+    from requests.exceptions import RequestException
+except ImportError:  # the module reports the missing SDK with missing_required_lib
+    ApiException = RequestException = ()
+
+_RAISE = object()
+
+
+class Connection:
+    """An SDK client plus the retry policy its calls use; safe to share between worker threads."""
+
+    def __init__(self, sdk, retry):
+        self.sdk = sdk
+        self.retry = retry
+
+
+def sdk_call(not_found=_RAISE, idempotent=True):
+    """Decorate ``function(sdk, ...)`` into ``function(connection, ...)`` with retries and error mapping.
+
+    ``not_found`` is returned (a fresh copy for lists) on a Direct Link 404; ``idempotent=False`` marks creates,
+    which are retried only when the service certainly did not process them.
+    """
+    def decorate(function):
+        operation = function.__name__
+
+        @functools.wraps(function)
+        def wrapper(connection, *args, **kwargs):
+            try:
+                return connection.retry.run(lambda: function(connection.sdk, *args, **kwargs), idempotent=idempotent)
+            except ApiException as exc:
+                if exc.status_code == 404 and not_found is not _RAISE and not is_iam_failure(exc):
+                    return list(not_found) if isinstance(not_found, list) else not_found
+                raise from_api_exception(exc, operation) from None
+            except RequestException as exc:
+                raise from_request_exception(exc, operation) from None
+        return wrapper
+    return decorate
+
+
+def _with_etag(response, key):
+    return response.get_result()[key], response.get_headers().get('ETag')
+
+
+# ------------------------------------------------------------------------------------------------- gateways
+@sdk_call()
+def list_gateways(sdk):
+    """Every gateway the account sees (its own and cross-account ones)."""
+    return sdk.list_gateways().get_result()['gateways']
+
+
+@sdk_call(not_found=None)
+def get_gateway(sdk, gateway_id):
+    """One gateway, or None when it does not exist (any more)."""
+    return sdk.get_gateway(gateway_id).get_result()
+
+
+@sdk_call(idempotent=False)
+def create_gateway(sdk, template):
+    """Create a gateway from a template dict."""
+    return sdk.create_gateway(template).get_result()
+
+
+@sdk_call()
+def update_gateway(sdk, gateway_id, patch):
+    """Merge-patch a gateway (a plain dict, so that ``None`` is sent as ``null`` and clears the field)."""
+    return sdk.update_gateway(gateway_id, patch).get_result()
+
+
+@sdk_call(not_found=None)
+def delete_gateway(sdk, gateway_id):
+    """Delete a gateway (asynchronous: it passes through ``delete_pending``)."""
+    sdk.delete_gateway(gateway_id)
+
+
+@sdk_call(not_found=[])
+def get_gateway_status(sdk, gateway_id):
+    """The BGP, BFD and link status entries of a gateway."""
+    return sdk.get_gateway_status(gateway_id).get_result()['status']
+
+
+# ------------------------------------------------------------------------------------- route filters, prepends
+@sdk_call(not_found=([], None))
+def list_route_filters(sdk, gateway_id, kind):
+    """The ordered ``export`` or ``import`` route filters of a gateway, and their ETag."""
+    return _with_etag(getattr(sdk, f'list_gateway_{kind}_route_filters')(gateway_id), f'{kind}_route_filters')
+
+
+@sdk_call()
+def replace_route_filters(sdk, gateway_id, kind, etag, filters):
+    """Replace the whole ordered list of ``export`` or ``import`` route filters (If-Match: ``etag``)."""
+    method = getattr(sdk, f'replace_gateway_{kind}_route_filters')
+    return method(gateway_id, etag, **{f'{kind}_route_filters': filters}).get_result()[f'{kind}_route_filters']
+
+
+@sdk_call(not_found=([], None))
+def list_as_prepends(sdk, gateway_id):
+    """The AS prepends of a gateway and their ETag."""
+    return _with_etag(sdk.list_gateway_as_prepends(gateway_id), 'as_prepends')
+
+
+@sdk_call()
+def replace_as_prepends(sdk, gateway_id, etag, prepends):
+    """Replace the AS prepends of a gateway (If-Match: ``etag``)."""
+    return sdk.replace_gateway_as_prepends(gateway_id, etag, as_prepends=prepends).get_result()['as_prepends']
+
+
+# ------------------------------------------------------------------------------------------------------ MACsec
+@sdk_call(not_found=None)
+def get_macsec(sdk, gateway_id):
+    """The MACsec configuration of a gateway, or None."""
+    return sdk.get_gateway_macsec(gateway_id).get_result()
+
+
+@sdk_call(not_found=[])
+def list_macsec_caks(sdk, gateway_id):
+    """The MACsec CAKs of a gateway."""
+    return sdk.list_gateway_macsec_caks(gateway_id).get_result()['caks']
+
+
+# ------------------------------------------------------------------------------------------ virtual connections
+@sdk_call(not_found=[])
+def list_virtual_connections(sdk, gateway_id):
+    """The virtual connections of a gateway ([] when the gateway is gone)."""
+    return sdk.list_gateway_virtual_connections(gateway_id).get_result()['virtual_connections']
+
+
+@sdk_call(not_found=None)
+def get_virtual_connection(sdk, gateway_id, vc_id):
+    """One virtual connection, or None."""
+    return sdk.get_gateway_virtual_connection(gateway_id, vc_id).get_result()
+
+
+@sdk_call(idempotent=False)
+def create_virtual_connection(sdk, gateway_id, name, vc_type, network_id=None):
+    """Create a virtual connection."""
+    return sdk.create_gateway_virtual_connection(gateway_id, name, vc_type, network_id=network_id).get_result()
+
+
+@sdk_call(not_found=None)
+def delete_virtual_connection(sdk, gateway_id, vc_id):
+    """Delete a virtual connection (asynchronous: it passes through ``deleting``)."""
+    sdk.delete_gateway_virtual_connection(gateway_id, vc_id)
+
+
+# ------------------------------------------------------------------------------------------------ catalog
+@sdk_call()
+def list_locations(sdk, offering_type):
+    """The locations offered for ``connect`` or ``dedicated`` gateways."""
+    return sdk.list_offering_type_locations(offering_type).get_result()['locations']
+
+
+@sdk_call(not_found=[])
+def list_cross_connect_routers(sdk, offering_type, location_name):
+    """The cross-connect routers of a dedicated location."""
+    return sdk.list_offering_type_location_cross_connect_routers(offering_type, location_name).get_result().get(
+        'cross_connect_routers', [])
+
+
+@sdk_call()
+def list_speeds(sdk, offering_type):
+    """The speeds offered for ``connect`` or ``dedicated`` gateways."""
+    return sdk.list_offering_type_speeds(offering_type).get_result()['speeds']
+
+
+@sdk_call()
+def list_ports(sdk, location_name=None):
+    """Every provider port (all pages), optionally at one location."""
+    return PortsPager(client=sdk, limit=100, location_name=location_name).get_all()
+
+
+@sdk_call(not_found=None)
+def get_port(sdk, port_id):
+    """One provider port, or None."""
+    return sdk.get_port(port_id).get_result()
+

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Credentials and endpoints: the common argument spec and the SDK client built from it.
+
+A play can exchange the API key for one IAM token (module ``iam_token``) and hand that token to every task;
+``ReusedTokenAuthenticator`` sends it while it has more than ``iam_token_min_ttl`` seconds left and falls back
+to the API key afterwards, so long plays do not fail on expiry and short ones cost a single IAM request.
+"""
+
+import time
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
+
+DEFAULT_ENDPOINT = 'https://directlink.cloud.ibm.com/v1'
+DEFAULT_IAM_ENDPOINT = 'https://iam.cloud.ibm.com'
+DEFAULT_API_VERSION = '2024-11-01'
+HTTP_POOL_SIZE = 64
+
+try:
+    import jwt
+    from ibm_cloud_networking_services import DirectLinkV1
+    from ibm_cloud_sdk_core.authenticators import Authenticator, IAMAuthenticator
+    from ibm_cloud_sdk_core.http_adapter import SSLHTTPAdapter
+except ImportError:  # the module reports the missing SDK with missing_required_lib
+    Authenticator = object
+
+
+def auth_argument_spec():
+    """The options every module takes (documented in the ``cloud_dr.ibm_direct_link.auth`` doc fragment)."""
+    return dict(
+        api_key=dict(type='str', no_log=True, aliases=['ibmcloud_api_key'],
+                     fallback=(env_fallback, ['IC_API_KEY', 'IBMCLOUD_API_KEY'])),
+        iam_token=dict(type='str', no_log=True),
+        iam_token_min_ttl=dict(type='int', default=300),
+        endpoint=dict(type='str', default=DEFAULT_ENDPOINT, fallback=(env_fallback, ['IBMCLOUD_DL_API_ENDPOINT'])),
+        iam_endpoint=dict(type='str', default=DEFAULT_IAM_ENDPOINT, fallback=(env_fallback, ['IBMCLOUD_IAM_API_ENDPOINT'])),
+        api_version=dict(type='str', default=DEFAULT_API_VERSION, fallback=(env_fallback, ['IBMCLOUD_DL_API_VERSION'])),
+        timeout=dict(type='int', default=60),
+        retries=dict(type='int', default=10),
+        retry_delay=dict(type='float', default=1.0),
+        retry_max_delay=dict(type='float', default=30.0),
+    )
+
+
+def token_claims(token):
+    """The claims of a JWT, read without verifying its signature (only IAM can verify it)."""
+    try:
+        return jwt.decode(token, algorithms=['RS256'], options={'verify_signature': False, 'verify_aud': False})
+    except Exception as exc:  # pylint: disable=broad-except
+        raise DirectLinkError(f'iam_token is not a valid IAM access token ({type(exc).__name__}).') from None
+
+
+class ReusedTokenAuthenticator(Authenticator):
+    """Sends a token obtained earlier in the play; uses the API key once the token is about to expire."""
+
+    def __init__(self, token, min_ttl, fallback=None, clock=time.time):  # pylint: disable=super-init-not-called
+        self.token = token
+        self.expires_at = token_claims(token).get('exp', 0)
+        self.min_ttl = min_ttl
+        self.fallback = fallback
+        self.clock = clock
+
+    def authentication_type(self):
+        """The SDK's name for bearer-token authentication."""
+        return 'bearerToken'
+
+    def validate(self):
+        """Nothing to validate beyond what the constructor checked."""
+
+    def current_token(self):
+        """The reused token while it is fresh enough, else one from the API key."""
+        if self.expires_at - self.clock() > self.min_ttl:
+            return self.token
+        if self.fallback is None:
+            raise DirectLinkError(f'iam_token expires in less than {self.min_ttl}s and no api_key is set to get a new one.')
+        return self.fallback.token_manager.get_token()
+
+    def authenticate(self, req):
+        """Add the Authorization header to an outgoing request."""
+        req['headers']['Authorization'] = f'Bearer {self.current_token()}'
+
+
+def iam_authenticator(params):
+    """An IAMAuthenticator for the API key in ``params`` (None when there is no key)."""
+    if not params.get('api_key'):
+        return None
+    return IAMAuthenticator(params['api_key'], url=params['iam_endpoint'])
+
+
+def build_authenticator(params):
+    """The authenticator the options ask for: a reused token (with API-key fallback) or the API key."""
+    fallback = iam_authenticator(params)
+    if params.get('iam_token'):
+        return ReusedTokenAuthenticator(params['iam_token'], params['iam_token_min_ttl'], fallback)
+    if fallback is None:
+        raise DirectLinkError('No credentials: set api_key (or the environment variable IC_API_KEY or IBMCLOUD_API_KEY) '
+                              'or iam_token.')
+    return fallback
+
+
+def build_sdk_client(params):
+    """A DirectLinkV1 client for the endpoint, version and timeout in ``params``, safe to share between threads."""
+    client = DirectLinkV1(version=params['api_version'], authenticator=build_authenticator(params))
+    client.set_service_url(params['endpoint'])
+    client.set_http_config({'timeout': params['timeout']})
+    # The SDK's adapter keeps 10 connections per host; worker threads need as many as there are workers.
+    adapter = SSLHTTPAdapter(pool_connections=4, pool_maxsize=HTTP_POOL_SIZE)
+    client.http_client.mount('http://', adapter)
+    client.http_client.mount('https://', adapter)
+    return client

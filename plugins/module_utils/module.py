@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``DirectLinkModule``: the AnsibleModule every module of the collection is built on."""
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.api import Connection
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import auth_argument_spec, build_sdk_client
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.retry import RetryPolicy
+
+try:
+    import ibm_cloud_networking_services  # noqa: F401  pylint: disable=unused-import
+    import ibm_cloud_sdk_core  # noqa: F401  pylint: disable=unused-import
+    SDK_IMPORT_ERROR = None
+except ImportError:
+    SDK_IMPORT_ERROR = traceback.format_exc()
+
+
+class DirectLinkModule(AnsibleModule):
+    """An AnsibleModule with the common auth options, an SDK check, a shared connection and API-aware failures."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = auth_argument_spec()
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, **kwargs)
+        if SDK_IMPORT_ERROR:
+            self.fail_json(msg=missing_required_lib('ibm-cloud-networking-services and ibm-cloud-sdk-core'),
+                           exception=SDK_IMPORT_ERROR)
+        self._connection = None
+
+    @property
+    def connection(self):
+        """The module's ``Connection`` (one SDK client and retry policy), built on first use."""
+        if self._connection is None:
+            try:
+                sdk = build_sdk_client(self.params)
+            except DirectLinkError as error:
+                self.fail_error(error)
+            except ValueError as error:
+                self.fail_json(msg=f'Invalid Direct Link client settings: {error}')
+            self._connection = Connection(sdk, RetryPolicy(self.params['retries'], self.params['retry_delay'],
+                                                           self.params['retry_max_delay']))
+        return self._connection
+
+    def fail_error(self, error, **extra):
+        """Fail with a DirectLinkError: its one-line message, HTTP status, IBM error code and transaction id."""
+        values = error.details()
+        values.update(extra)
+        self.fail_json(msg=error.message, **values)
+
+    def run(self, function):
+        """Call ``function(self)`` and exit with its result dict; DirectLinkErrors become clean failures."""
+        try:
+            result = function(self)
+        except DirectLinkError as error:
+            self.fail_error(error)
+        self.exit_json(**result)

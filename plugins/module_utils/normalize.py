@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""API objects → option-shaped dicts: the shape ``gateway_info`` returns and ``gateway`` accepts.
+
+Configuration keys are named like the ``gateway`` module's options; everything the API computes is kept under
+``read_only``.  Absent values are omitted (never ``None``), route filters and AS prepends keep their API order,
+virtual connections and CAKs are sorted by name, so the same account always gives the same output.
+See docs/architecture.md for the full shape.
+"""
+
+# Keys copied as they are, when the API reports them.
+SCALAR_FIELDS = ('id', 'name', 'type', 'speed_mbps', 'global', 'metered', 'bgp_asn', 'bgp_cer_cidr', 'bgp_ibm_cidr',
+                 'connection_mode', 'default_export_route_filter', 'default_import_route_filter', 'location_name',
+                 'cross_connect_router', 'carrier_name', 'customer_name', 'vlan', 'macsec_capability')
+# Keys turned from an identity object into its id or CRN.
+IDENTITY_FIELDS = (('port', 'id'), ('resource_group', 'id'), ('authentication_key', 'crn'))
+MACSEC_CONFIG_FIELDS = ('active', 'security_policy', 'sak_rekey', 'window_size')
+
+
+def route_filter(item):
+    """A route filter as an option: action, prefix, and ge/le when set."""
+    result = {'action': item['action'], 'prefix': item['prefix']}
+    for bound in ('ge', 'le'):
+        if item.get(bound):
+            result[bound] = item[bound]
+    return result
+
+
+def as_prepend(item):
+    """An AS prepend as an option: length, policy, and specific_prefixes when set."""
+    result = {'length': item['length'], 'policy': item['policy']}
+    prefixes = item.get('specific_prefixes') or [p for p in (item.get('prefix') or '').split(',') if p]
+    if prefixes:
+        result['specific_prefixes'] = list(prefixes)
+    return result
+
+
+def cak(item):
+    """A MACsec CAK as an option: name, key CRN, session."""
+    return {'name': item['name'], 'key': item['key']['crn'], 'session': item['session']}
+
+
+def macsec(config, caks):
+    """The MACsec configuration of a gateway as an option."""
+    result = {key: config[key] for key in MACSEC_CONFIG_FIELDS if config.get(key) is not None}
+    result['caks'] = sorted((cak(item) for item in caks), key=lambda item: (item['session'] != 'primary', item['name']))
+    return result
+
+
+def virtual_connection(item):
+    """A virtual connection as an option, its computed fields under ``read_only``."""
+    result = {'name': item['name'], 'type': item['type']}
+    if item.get('network_id'):
+        result['network_id'] = item['network_id']
+    result['read_only'] = {key: item[key] for key in ('id', 'status', 'created_at', 'network_account') if key in item}
+    return result
+
+
+def gateway(api_gateway, virtual_connections=None, export_filters=None, import_filters=None, macsec_config=None,
+            macsec_caks=None, status=None, include_as_prepends=True):
+    """An API gateway (plus the sub-resources fetched for it) as an option-shaped dict.
+
+    Sub-resource arguments left as None were not requested and are omitted from the result.
+    """
+    result = {key: api_gateway[key] for key in SCALAR_FIELDS if api_gateway.get(key) is not None}
+    for key, attribute in IDENTITY_FIELDS:
+        value = (api_gateway.get(key) or {}).get(attribute)
+        if value:
+            result[key] = value
+    read_only = {key: value for key, value in api_gateway.items()
+                 if key not in SCALAR_FIELDS and key not in dict(IDENTITY_FIELDS)
+                 and key not in ('bfd_config', 'as_prepends', 'macsec') and value is not None}
+    bfd = api_gateway.get('bfd_config')
+    if bfd:
+        result['bfd_config'] = {key: bfd[key] for key in ('interval', 'multiplier') if bfd.get(key) is not None}
+        read_only.update({key: bfd[key] for key in ('bfd_status', 'bfd_status_updated_at') if key in bfd})
+    if include_as_prepends and not api_gateway.get('cross_account'):
+        result['as_prepends'] = [as_prepend(item) for item in api_gateway.get('as_prepends') or []]
+    if export_filters is not None:
+        result['export_route_filters'] = [route_filter(item) for item in export_filters]
+    if import_filters is not None:
+        result['import_route_filters'] = [route_filter(item) for item in import_filters]
+    summary = api_gateway.get('macsec')
+    if macsec_config is not None:
+        result['macsec'] = macsec(macsec_config, macsec_caks or [])
+        read_only['macsec_status'] = macsec_config.get('status')
+        read_only['macsec'] = {key: value for key, value in macsec_config.items() if key not in MACSEC_CONFIG_FIELDS}
+    elif summary:
+        read_only['macsec'] = summary
+    if virtual_connections is not None:
+        result['virtual_connections'] = sorted((virtual_connection(item) for item in virtual_connections),
+                                               key=lambda item: item['name'])
+    if status is not None:
+        read_only['status'] = sorted(status, key=lambda item: item['type'])
+    result['read_only'] = read_only
+    return result
+
