@@ -189,4 +189,3 @@ def list_ports(sdk, location_name=None):
 def get_port(sdk, port_id):
     """One provider port, or None."""
     return sdk.get_port(port_id).get_result()
-

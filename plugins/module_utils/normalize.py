@@ -95,4 +95,3 @@ def gateway(api_gateway, virtual_connections=None, export_filters=None, import_f
         read_only['status'] = sorted(status, key=lambda item: item['type'])
     result['read_only'] = read_only
     return result
-

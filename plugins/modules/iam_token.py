@@ -11,7 +11,7 @@ description:
   - Requests one IAM access token with the API key. Pass it to every Direct Link task through O(iam_token), for
     example with C(module_defaults) on the action group C(group/cloud_dr.ibm_direct_link.direct_link), so that a
     play costs one IAM request instead of one per task.
-  - Register the result with C(no_log: true): the token grants access to the account until it expires.
+  - "Register the result with C(no_log: true): the token grants access to the account until it expires."
   - Modules that receive a token with less than O(iam_token_min_ttl) seconds left use their O(api_key) instead.
 author:
   - cloud_dr.ibm_direct_link maintainers

@@ -45,7 +45,7 @@ def _location(name, display, market, geography, region, offering):
 
 def default_catalog():
     """The catalog of the demo account: five metros, two providers, MACsec-capable routers."""
-    connect = [_location(n, d, m, g, r, 'connect') for n, d, m, g, r, _ in METROS]
+    connect = [_location(n, d, m, g, r, 'connect') for n, d, m, g, r, _has in METROS]
     dedicated = [_location(n, d, m, g, r, 'dedicated') for n, d, m, g, r, has in METROS if has]
     routers = {}
     for name, *_rest, has_dedicated in METROS:

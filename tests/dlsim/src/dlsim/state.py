@@ -294,7 +294,7 @@ class Account:
             raise bad_request('Invalid CAK: expected an object.', 'invalid_field')
         _require(item, ('key', 'name', 'session'), 'MACsec CAK')
         if not isinstance(item['key'], dict) or not str(item['key'].get('crn', '')).startswith('crn:'):
-            raise bad_request("Invalid CAK key: expected {'crn': 'crn:v1:...'}.", 'invalid_field')
+            raise bad_request("Invalid CAK key: expected an object with a 'crn' (crn:v1:...).", 'invalid_field')
         if not CAK_NAME_RE.match(str(item['name'])):
             raise bad_request(f"Invalid CAK name '{item['name']}': expected 2-64 hexadecimal characters, even length.",
                               'invalid_field')
@@ -312,8 +312,8 @@ class Account:
         rekey = body['sak_rekey']
         if not isinstance(rekey, dict) or rekey.get('mode') not in ('timer', 'packet_number_rollover') or \
                 (rekey['mode'] == 'timer' and not 600 <= int(rekey.get('interval') or 0) <= 86400):
-            raise bad_request("Invalid sak_rekey: expected {mode: timer, interval: 600..86400} or "
-                              "{mode: packet_number_rollover}.", 'invalid_field')
+            raise bad_request("Invalid sak_rekey: expected mode 'timer' with an interval of 600-86400 "
+                              "seconds, or mode 'packet_number_rollover'.", 'invalid_field')
         if 'window_size' in body and body['window_size'] is not None:
             _check_type(body, 'window_size', int)
         if not isinstance(body['caks'], list) or not body['caks']:
@@ -353,7 +353,7 @@ class Account:
                 raise bad_request('BFD multiplier must be between 1 and 255.', 'invalid_field')
         key = body.get('authentication_key')
         if key and key.get('crn') and not str(key['crn']).startswith('crn:'):
-            raise bad_request("Invalid authentication_key: expected {'crn': 'crn:v1:...'}.", 'invalid_field')
+            raise bad_request("Invalid authentication_key: expected an object with a 'crn' (crn:v1:...).", 'invalid_field')
         group = body.get('resource_group')
         if group is not None and not RESOURCE_GROUP_RE.match(str(group.get('id', ''))):
             raise bad_request('Invalid resource_group id: expected 32 hexadecimal characters.', 'invalid_field')
@@ -379,7 +379,7 @@ class Account:
                     raise bad_request(f"'{field}' is not allowed for connect gateways.", 'invalid_field')
             port_ref = body['port']
             if not isinstance(port_ref, dict) or not port_ref.get('id'):
-                raise bad_request("Invalid port: expected {'id': PORT_ID}.", 'invalid_field')
+                raise bad_request("Invalid port: expected an object with the port's 'id'.", 'invalid_field')
             port = self.port(port_ref['id'])
             location = self.location('connect', port['location_name'])
             if body['speed_mbps'] not in port['supported_link_speeds']:
