@@ -1,0 +1,528 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: gateway
+short_description: Create, update and delete IBM Cloud Direct Link gateways (and their virtual connections)
+version_added: 0.1.0
+description:
+  - Creates connect gateways (on a provider O(port)) and dedicated gateways (at a O(location_name), on a
+    O(cross_connect_router)), including route filters, AS prepends, BFD, the BGP MD5 key reference and MACsec.
+  - Updates in place what the API can change, and fails, naming the field, when a difference needs a new gateway.
+    It never replaces a gateway.
+  - Options are named like the keys M(cloud_dr.ibm_direct_link.gateway_info) returns, so a gathered gateway can be
+    fed back unchanged. Options left unset are not compared.
+  - With O(virtual_connections), the gateway's virtual connections are created in the same invocation, once the
+    gateway is provisioned. A recovery needs one invocation with O(wait=false) per gateway to start all of them,
+    then one with O(wait=true) to await each and create its virtual connections.
+  - A create whose response is lost is never repeated blindly; the gateway is looked up by name instead, so
+    retries and re-runs never duplicate it.
+author:
+  - cloud_dr.ibm_direct_link maintainers
+options:
+  state:
+    description: Whether the gateway should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  id:
+    description:
+      - Id of an existing gateway. With O(id), O(name) renames the gateway.
+      - Ignored when creating.
+    type: str
+  name:
+    description: Name of the gateway, unique in the account. Identifies the gateway unless O(id) is given.
+    type: str
+  type:
+    description: C(connect) (on a provider port) or C(dedicated) (a cross-connect at an IBM location). Fixed at creation.
+    type: str
+    choices: [connect, dedicated]
+  speed_mbps:
+    description: Speed in megabits per second; must be offered on the port or at the location.
+    type: int
+  global:
+    description: Global (C(true)) or local routing. Defaults to C(false) when creating.
+    type: bool
+  metered:
+    description: Metered billing. Defaults to C(false) when creating.
+    type: bool
+  bgp_asn:
+    description: Customer BGP ASN (1-4294967295, except the ASNs IBM reserves).
+    type: int
+  bgp_cer_cidr:
+    description:
+      - Customer edge router BGP address (for example C(169.254.0.30/30)). Give it with O(bgp_ibm_cidr), or neither
+        to let IBM assign addresses from 169.254.0.0/16.
+    type: str
+  bgp_ibm_cidr:
+    description: IBM BGP address, in the same /30 (or /31) as O(bgp_cer_cidr).
+    type: str
+  bfd_config:
+    description: BFD settings.
+    type: dict
+    suboptions:
+      interval:
+        description: Minimum interval in milliseconds (300-255000).
+        type: int
+        required: true
+      multiplier:
+        description: Detection multiplier (1-255); the API uses 3 when unset.
+        type: int
+  authentication_key:
+    description:
+      - CRN of the BGP MD5 key in Key Protect, Hyper Protect Crypto Services or Secrets Manager. This is a reference,
+        not key material. An empty string removes the key from an existing gateway.
+    type: str
+  connection_mode:
+    description: C(direct), or C(transit) when the gateway is attached to a Transit Gateway.
+    type: str
+    choices: [direct, transit]
+  resource_group:
+    description: Resource group id. Fixed at creation; the account's default group when unset.
+    type: str
+  default_export_route_filter:
+    description: What happens to routes that match no export route filter.
+    type: str
+    choices: [permit, deny]
+  default_import_route_filter:
+    description: What happens to routes that match no import route filter.
+    type: str
+    choices: [permit, deny]
+  export_route_filters:
+    description: Ordered export route filters. When they differ, the whole list is replaced (with C(If-Match)).
+    type: list
+    elements: dict
+    suboptions: &route_filter
+      action:
+        description: C(permit) or C(deny).
+        type: str
+        required: true
+        choices: [permit, deny]
+      prefix:
+        description: The network prefix, for example C(10.0.0.0/8).
+        type: str
+        required: true
+      ge:
+        description: Match prefixes at least this long.
+        type: int
+      le:
+        description: Match prefixes at most this long.
+        type: int
+  import_route_filters:
+    description: Ordered import route filters. When they differ, the whole list is replaced (with C(If-Match)).
+    type: list
+    elements: dict
+    suboptions: *route_filter
+  as_prepends:
+    description: AS prepends. When they differ, the whole list is replaced (with C(If-Match)).
+    type: list
+    elements: dict
+    suboptions:
+      length:
+        description: How many times the ASN is prepended (3-10).
+        type: int
+        required: true
+      policy:
+        description: C(import) or C(export).
+        type: str
+        required: true
+        choices: [import, export]
+      specific_prefixes:
+        description: Prefixes the prepend applies to; all prefixes when unset.
+        type: list
+        elements: str
+  location_name:
+    description:
+      - Location of a dedicated gateway. For a connect gateway the location follows from the port; when given, it
+        is checked against the port's location. Fixed at creation.
+    type: str
+  port:
+    description: Provider port id of a connect gateway. Fixed at creation.
+    type: str
+  cross_connect_router:
+    description: Cross-connect router of a dedicated gateway. Fixed at creation.
+    type: str
+  carrier_name:
+    description: Carrier of a dedicated gateway. Fixed at creation.
+    type: str
+  customer_name:
+    description: Customer name of a dedicated gateway (printed on the LOA). Fixed at creation.
+    type: str
+  vlan:
+    description: VLAN of a dedicated gateway (2-3967).
+    type: int
+  macsec_capability:
+    description: MACsec capability of a dedicated gateway. Fixed at creation.
+    type: str
+    choices: [non_macsec, macsec, macsec_optional]
+  macsec:
+    description: MACsec configuration of a dedicated gateway. It can only be set at creation.
+    type: dict
+    suboptions:
+      active:
+        description: Whether MACsec is active.
+        type: bool
+        required: true
+      security_policy:
+        description: C(must_secure) or C(should_secure).
+        type: str
+        required: true
+        choices: [must_secure, should_secure]
+      sak_rekey:
+        description: When the SAK is renewed.
+        type: dict
+        required: true
+        suboptions:
+          mode:
+            description: C(timer) or C(packet_number_rollover).
+            type: str
+            required: true
+            choices: [timer, packet_number_rollover]
+          interval:
+            description: Seconds between renewals with C(timer) (600-86400).
+            type: int
+      window_size:
+        description: Replay protection window size.
+        type: int
+      caks:
+        description: Connectivity association keys, as references to keys in a key store.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          name:
+            description: CAK name (hexadecimal, even length).
+            type: str
+            required: true
+          key:
+            description: CRN of the key (a reference, not key material).
+            type: str
+            required: true
+          session:
+            description: C(primary) or C(fallback).
+            type: str
+            required: true
+            choices: [primary, fallback]
+  virtual_connections:
+    description:
+      - Virtual connections the gateway should have, identified by name. Missing ones are created (concurrently)
+        once the gateway is provisioned; type and network of existing ones cannot change.
+      - C(transit) connections, and any connection of a transit-mode gateway, are reported as skipped: they are
+        created from the Transit Gateway side.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name, unique within the gateway.
+        type: str
+        required: true
+      type:
+        description: C(classic), C(vpc) or C(transit).
+        type: str
+        required: true
+        choices: [classic, vpc, transit]
+      network_id:
+        description: CRN of the VPC (type C(vpc)).
+        type: str
+      read_only:
+        description: Ignored (what M(cloud_dr.ibm_direct_link.gateway_info) returns about the connection).
+        type: dict
+  purge_virtual_connections:
+    description: Delete virtual connections that are not in O(virtual_connections).
+    type: bool
+    default: false
+  read_only:
+    description: Ignored. Accepted so that a gateway gathered by M(cloud_dr.ibm_direct_link.gateway_info) can be passed as it is.
+    type: dict
+  wait:
+    description:
+      - Wait until the gateway is provisioned (connect) or has reached the LOA stage (dedicated), and until created
+        virtual connections are attached (or await approval in another account). Also waits for deletions.
+      - With C(false) the module returns right after the create call, so many gateways can be started at once.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait.
+    type: int
+    default: 1800
+  force:
+    description: With O(state=absent), delete the gateway's virtual connections first.
+    type: bool
+    default: false
+  max_concurrency:
+    description: At most this many virtual connection requests in flight at once.
+    type: int
+    default: 8
+extends_documentation_fragment:
+  - cloud_dr.ibm_direct_link.auth
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+notes:
+  - Dedicated gateways stop at the LOA stage; the cross-connect is ordered by the customer and patched by IBM.
+    Their virtual connections are created by a later run, once the gateway is provisioned.
+"""
+
+EXAMPLES = r"""
+- name: A connect gateway on an Equinix port, with ordered route filters
+  cloud_dr.ibm_direct_link.gateway:
+    name: dal12-connect
+    type: connect
+    port: 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+    speed_mbps: 1000
+    global: true
+    bgp_asn: 64999
+    bgp_cer_cidr: 169.254.10.2/30
+    bgp_ibm_cidr: 169.254.10.1/30
+    default_export_route_filter: deny
+    export_route_filters:
+      - {action: permit, prefix: 10.10.0.0/16, ge: 17, le: 24}
+    virtual_connections:
+      - {name: app, type: vpc, network_id: "crn:v1:bluemix:public:is:us-south:a/123::vpc:r006-1"}
+
+- name: A dedicated gateway with MACsec (stops at the LOA stage)
+  cloud_dr.ibm_direct_link.gateway:
+    name: dal12-dedicated
+    type: dedicated
+    location_name: dal12
+    cross_connect_router: xcr01.dal12
+    carrier_name: Lumen
+    customer_name: Example Corp
+    speed_mbps: 10000
+    bgp_asn: 64999
+    macsec_capability: macsec
+    macsec:
+      active: true
+      security_policy: must_secure
+      sak_rekey: {mode: timer, interval: 3600}
+      caks:
+        - {name: "1000", key: "crn:v1:bluemix:public:hs-crypto:us-south:a/123:456:key:789", session: primary}
+
+- name: Start many gateways without waiting (a recovery's first pass)
+  cloud_dr.ibm_direct_link.gateway:
+    name: "{{ item.name }}"
+    type: connect
+    port: "{{ item.port }}"
+    speed_mbps: 1000
+    bgp_asn: 64999
+    wait: false
+  loop: "{{ gateways_to_create }}"
+
+- name: Delete a gateway and its virtual connections
+  cloud_dr.ibm_direct_link.gateway:
+    name: old-gateway
+    state: absent
+    force: true
+"""
+
+RETURN = r"""
+gateway:
+  description:
+    - The gateway after the change (predicted in check mode), option-shaped like
+      M(cloud_dr.ibm_direct_link.gateway_info) returns it. Empty after a deletion.
+  returned: always
+  type: dict
+virtual_connections:
+  description:
+    - What happened to each virtual connection (C(name), C(type), C(network_id), C(id), C(status), C(action) =
+      C(exists), C(created), C(skipped), C(deleted), C(pending_gateway), C(would_create) or C(would_delete), and C(reason)).
+  returned: always
+  type: list
+  elements: dict
+actions:
+  description: What was done (or would be done in check mode), for example C(create) or C(update speed_mbps).
+  returned: always
+  type: list
+  elements: str
+  sample: [create]
+"""
+
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, normalize, vc_state
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog, catalog_problems
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import (
+    difference, create_template, gateway_argument_spec, immutable_message, missing_for_create, predicted, validate)
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle import (
+    create_once, find_own_gateway, gateway_done, wait_for_gateway, wait_for_gateway_gone)
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
+
+NOT_PATCHABLE = ('create_pending', 'configuring', 'delete_pending')
+
+
+def _without_read_only(gateway):
+    return {key: value for key, value in (gateway or {}).items() if key not in ('read_only', 'virtual_connections')}
+
+
+class GatewayRun:
+    """One invocation of the module: find the gateway, then create, update or delete it."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.connection = module.connection
+        self.check_mode = module.check_mode
+        self.desired = {key: self.params[key] for key in gateway_argument_spec()}
+        self.actions = []
+
+    def find(self):
+        """The live API gateway the options identify (by id, else by name), or None."""
+        if self.params['id']:
+            found = api.get_gateway(self.connection, self.params['id'])
+            return None if found is None or found.get('cross_account') else found
+        return find_own_gateway(self.connection, self.params['name'])
+
+    def current_shape(self, api_gateway):
+        """The live gateway option-shaped, with the sub-resources the desired state mentions (and their ETags)."""
+        etags = {}
+        lists = {}
+        for kind in ('export', 'import'):
+            if self.desired.get(f'{kind}_route_filters') is not None:
+                lists[f'{kind}_filters'], etags[f'{kind}_route_filters'] = api.list_route_filters(
+                    self.connection, api_gateway['id'], kind)
+        macsec_config = api.get_macsec(self.connection, api_gateway['id']) if self.desired.get('macsec') else None
+        caks = api.list_macsec_caks(self.connection, api_gateway['id']) if macsec_config else None
+        shape = normalize.gateway(api_gateway, macsec_config=macsec_config, macsec_caks=caks, **lists)
+        return shape, etags
+
+    # ------------------------------------------------------------------------------------------ present
+    def present(self):
+        """Create or update; then wait and reconcile virtual connections."""
+        api_gateway = self.find()
+        if api_gateway is None and self.params['id']:
+            raise DirectLinkError(f"No gateway with id {self.params['id']} in this account")
+        gateway_type = self.desired.get('type') or (api_gateway or {}).get('type')
+        problems = validate(self.desired, gateway_type)
+        if api_gateway is None:
+            problems += [f'{field} is required to create a gateway' for field in missing_for_create(self.desired)]
+            if not problems:
+                problems += catalog_problems(Catalog(self.connection), self.desired)
+        name = self.desired.get('name') or (api_gateway or {}).get('name')
+        if problems:
+            raise DirectLinkError(f"Gateway '{name}': " + '; '.join(problems))
+        if api_gateway is None:
+            before, api_gateway, changed = {}, self.create(), True
+            current = normalize.gateway(api_gateway)
+        else:
+            current, etags = self.current_shape(api_gateway)
+            before = _without_read_only(current)
+            api_gateway, changed = self.update(api_gateway, current, etags)
+        if self.params['wait'] and not self.check_mode and api_gateway.get('id'):
+            api_gateway = wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'])
+        after = predicted(self.desired, current)
+        after['read_only'] = normalize.gateway(api_gateway)['read_only'] if api_gateway.get('id') else {}
+        vc_results, vc_changed = self.virtual_connections(api_gateway)
+        return {'changed': changed or vc_changed, 'gateway': after, 'virtual_connections': vc_results,
+                'actions': self.actions, 'diff': {'before': before, 'after': _without_read_only(after)}}
+
+    def create(self):
+        """Create the gateway (predicted in check mode)."""
+        self.actions.append('create')
+        template = create_template(self.desired)
+        if self.check_mode:
+            return dict(template, operational_status='create_pending')
+        name = self.desired['name']
+        return create_once(lambda: api.create_gateway(self.connection, template),
+                           lambda: find_own_gateway(self.connection, name), f"gateway '{name}'")
+
+    def update(self, api_gateway, current, etags):
+        """Apply in-place changes; fail on immutable ones. Returns (latest API gateway, changed)."""
+        diff = difference(self.desired, current)
+        if diff.immutable:
+            raise DirectLinkError(immutable_message(api_gateway['name'], diff.immutable))
+        if not diff.changed:
+            return api_gateway, False
+        self.actions += diff.actions()
+        if self.check_mode:
+            return api_gateway, True
+        if api_gateway['operational_status'] in NOT_PATCHABLE:
+            if not self.params['wait']:
+                raise DirectLinkError(f"Gateway '{api_gateway['name']}' is {api_gateway['operational_status']} and cannot "
+                                      'be changed until it is provisioned; run with wait: true to wait for it')
+            api_gateway = wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'])
+        if diff.patch:
+            api_gateway = api.update_gateway(self.connection, api_gateway['id'], diff.patch)
+        for field, items in sorted(diff.replace.items()):
+            if field == 'as_prepends':
+                etag = api.list_as_prepends(self.connection, api_gateway['id'])[1]
+                api.replace_as_prepends(self.connection, api_gateway['id'], etag, items)
+            else:
+                kind = field.split('_', 1)[0]
+                api.replace_route_filters(self.connection, api_gateway['id'], kind, etags[field], items)
+        return api_gateway, True
+
+    def virtual_connections(self, api_gateway):
+        """Reconcile the desired virtual connections; returns (results, changed)."""
+        desired = self.desired.get('virtual_connections')
+        if desired is None:
+            return [], False
+        current = api.list_virtual_connections(self.connection, api_gateway['id']) if api_gateway.get('id') else []
+        vc_plan = vc_state.plan(api_gateway, desired, current, self.params['purge_virtual_connections'])
+        if vc_plan.problems:
+            raise DirectLinkError(f"Gateway '{api_gateway['name']}': " + '; '.join(vc_plan.problems))
+        self.actions += [f"create virtual connection {vc['name']}" for vc in vc_plan.create]
+        self.actions += [f"delete virtual connection {vc['name']}" for vc in vc_plan.delete]
+        ready = api_gateway.get('operational_status') == 'provisioned'
+        if self.check_mode or not ready or not vc_plan.changed:
+            reason = None if self.check_mode or ready else (
+                f"the gateway is {api_gateway.get('operational_status')}: its virtual connections are created once it is "
+                'provisioned (re-run then)')
+            return vc_state.predicted_results(vc_plan, reason), vc_plan.changed and self.check_mode
+        results = vc_state.apply(self.connection, api_gateway, vc_plan, self.params['wait'], self.params['wait_timeout'],
+                                 self.params['max_concurrency'])
+        return results, True
+
+    # ------------------------------------------------------------------------------------------- absent
+    def absent(self):
+        """Delete the gateway (and with force its virtual connections)."""
+        api_gateway = self.find()
+        if api_gateway is None:
+            return {'changed': False, 'gateway': {}, 'virtual_connections': [], 'actions': [], 'diff': {'before': {}, 'after': {}}}
+        vcs = api.list_virtual_connections(self.connection, api_gateway['id'])
+        if vcs and not self.params['force']:
+            raise DirectLinkError(f"Gateway '{api_gateway['name']}' has virtual connections "
+                                  f"({', '.join(sorted(vc['name'] for vc in vcs))}); delete them first or set force: true")
+        before = _without_read_only(normalize.gateway(api_gateway))
+        self.actions += [f"delete virtual connection {vc['name']}" for vc in vcs] + ['delete']
+        results = [dict(name=vc['name'], type=vc['type'], id=vc['id'], action='deleted') for vc in vcs]
+        if not self.check_mode:
+            if api_gateway['operational_status'] in ('create_pending', 'configuring'):
+                api_gateway = wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'], done=gateway_done)
+            if vcs:
+                vc_plan = vc_state.VcPlan()
+                vc_plan.delete = vcs
+                vc_state.apply(self.connection, api_gateway, vc_plan, True, self.params['wait_timeout'],
+                               self.params['max_concurrency'])
+            api.delete_gateway(self.connection, api_gateway['id'])
+            if self.params['wait']:
+                wait_for_gateway_gone(self.connection, api_gateway, self.params['wait_timeout'])
+        return {'changed': True, 'gateway': {}, 'virtual_connections': results, 'actions': self.actions,
+                'diff': {'before': before, 'after': {}}}
+
+
+def run(module):
+    """Dispatch on state."""
+    runner = GatewayRun(module)
+    return runner.present() if module.params['state'] == 'present' else runner.absent()
+
+
+def main():
+    """Module entry point."""
+    argument_spec = gateway_argument_spec()
+    argument_spec.update(
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        purge_virtual_connections=dict(type='bool', default=False),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=1800),
+        force=dict(type='bool', default=False),
+        max_concurrency=dict(type='int', default=8),
+    )
+    module = DirectLinkModule(argument_spec=argument_spec, required_one_of=[('name', 'id')], supports_check_mode=True)
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
