@@ -34,7 +34,7 @@ def auth_argument_spec():
         api_key=dict(type='str', no_log=True, aliases=['ibmcloud_api_key'],
                      fallback=(env_fallback, ['IC_API_KEY', 'IBMCLOUD_API_KEY'])),
         iam_token=dict(type='str', no_log=True),
-        iam_token_min_ttl=dict(type='int', default=300),
+        iam_token_min_ttl=dict(type='int', default=300, no_log=False),
         endpoint=dict(type='str', default=DEFAULT_ENDPOINT, fallback=(env_fallback, ['IBMCLOUD_DL_API_ENDPOINT'])),
         iam_endpoint=dict(type='str', default=DEFAULT_IAM_ENDPOINT, fallback=(env_fallback, ['IBMCLOUD_IAM_API_ENDPOINT'])),
         api_version=dict(type='str', default=DEFAULT_API_VERSION, fallback=(env_fallback, ['IBMCLOUD_DL_API_VERSION'])),

@@ -68,7 +68,7 @@ def gateway_argument_spec():
         macsec=dict(type='dict', options=dict(
             active=dict(type='bool', required=True),
             security_policy=dict(type='str', required=True, choices=['must_secure', 'should_secure']),
-            sak_rekey=dict(type='dict', required=True, options=dict(
+            sak_rekey=dict(type='dict', required=True, no_log=False, options=dict(
                 mode=dict(type='str', required=True, choices=['timer', 'packet_number_rollover']), interval=dict(type='int'))),
             window_size=dict(type='int'),
             caks=dict(type='list', elements='dict', required=True, options=CAK_SPEC))),

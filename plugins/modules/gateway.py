@@ -20,7 +20,7 @@ description:
   - A create whose response is lost is never repeated blindly; the gateway is looked up by name instead, so
     retries and re-runs never duplicate it.
 author:
-  - cloud_dr.ibm_direct_link maintainers
+  - Cloud DR maintainers (@cloud-dr)
 options:
   state:
     description: Whether the gateway should exist.
@@ -209,8 +209,8 @@ options:
     description:
       - Virtual connections the gateway should have, identified by name. Missing ones are created (concurrently)
         once the gateway is provisioned; type and network of existing ones cannot change.
-      - C(transit) connections, and any connection of a transit-mode gateway, are reported as skipped: they are
-        created from the Transit Gateway side.
+      - C(transit) connections, and any connection of a transit-mode gateway, are reported as skipped, because
+        they are created from the Transit Gateway side.
     type: list
     elements: dict
     suboptions:
@@ -259,8 +259,10 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
+    description: Can run in check mode and predict the change without modifying anything.
     support: full
   diff_mode:
+    description: Returns the gateway before and after the change.
     support: full
 notes:
   - Dedicated gateways stop at the LOA stage; the cross-connect is ordered by the customer and patched by IBM.

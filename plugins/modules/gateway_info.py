@@ -15,7 +15,7 @@ description:
     C(read_only).
   - Sub-resources are fetched concurrently, at most O(max_concurrency) requests at a time.
 author:
-  - cloud_dr.ibm_direct_link maintainers
+  - Cloud DR maintainers (@cloud-dr)
 options:
   id:
     description: Only the gateway with this id.
@@ -51,6 +51,7 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
+    description: Can run in check mode; it reads only, so the result is the same.
     support: full
 notes:
   - Read-only; it never changes anything, in check mode or not.

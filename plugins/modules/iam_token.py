@@ -14,11 +14,12 @@ description:
   - "Register the result with C(no_log: true): the token grants access to the account until it expires."
   - Modules that receive a token with less than O(iam_token_min_ttl) seconds left use their O(api_key) instead.
 author:
-  - cloud_dr.ibm_direct_link maintainers
+  - Cloud DR maintainers (@cloud-dr)
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
+    description: Can run in check mode; it reads only, so the result is the same.
     support: full
 notes:
   - Changes nothing; in check mode a token is requested too, so that the rest of a check run can read the account.

@@ -11,7 +11,7 @@ description:
   - Lists the locations offered for connect and dedicated gateways, and for dedicated locations their
     cross-connect routers and the MACsec capabilities of each router. Recovery planning uses this.
 author:
-  - cloud_dr.ibm_direct_link maintainers
+  - Cloud DR maintainers (@cloud-dr)
 options:
   offering_type:
     description: Which offering's locations to list.
@@ -30,6 +30,7 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
+    description: Can run in check mode; it reads only, so the result is the same.
     support: full
 """
 

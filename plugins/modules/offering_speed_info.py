@@ -11,7 +11,7 @@ description:
   - Lists the link speeds offered for connect and dedicated gateways, with their billing capabilities and, for
     dedicated gateways, whether MACsec is available at that speed.
 author:
-  - cloud_dr.ibm_direct_link maintainers
+  - Cloud DR maintainers (@cloud-dr)
 options:
   offering_type:
     description: Which offering's speeds to list.
@@ -22,6 +22,7 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
+    description: Can run in check mode; it reads only, so the result is the same.
     support: full
 """
 

@@ -11,7 +11,7 @@ description:
   - Lists provider ports (every page), optionally at one location and of one provider. A connect gateway is
     recreated on a port of the target location; recovery planning uses this.
 author:
-  - cloud_dr.ibm_direct_link maintainers
+  - Cloud DR maintainers (@cloud-dr)
 options:
   id:
     description: Only the port with this id.
@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
+    description: Can run in check mode; it reads only, so the result is the same.
     support: full
 """
 

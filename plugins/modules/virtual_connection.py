@@ -12,7 +12,7 @@ description:
   - The type and network of an existing virtual connection cannot change; a difference fails with a clear message.
   - Transit Gateway connections are made from the Transit Gateway side; asking for one here fails before any request.
 author:
-  - cloud_dr.ibm_direct_link maintainers
+  - Cloud DR maintainers (@cloud-dr)
 options:
   state:
     description: Whether the virtual connection should exist.
@@ -48,8 +48,10 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
+    description: Can run in check mode and predict the change without modifying anything.
     support: full
   diff_mode:
+    description: Returns the virtual connection before and after the change.
     support: full
 """
 

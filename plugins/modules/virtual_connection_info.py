@@ -11,7 +11,7 @@ description:
   - Lists the virtual connections of one gateway, or of every gateway of the account.
   - Each virtual connection has keys named like the options of M(cloud_dr.ibm_direct_link.virtual_connection).
 author:
-  - cloud_dr.ibm_direct_link maintainers
+  - Cloud DR maintainers (@cloud-dr)
 options:
   gateway:
     description:
@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
+    description: Can run in check mode; it reads only, so the result is the same.
     support: full
 """
 

@@ -92,7 +92,7 @@ def test_backoff_is_exponential_jittered_and_capped():
 
 
 def test_attempts_are_bounded():
-    calls = Calls(*[failure(503) for _ in range(10)])
+    calls = Calls(*[failure(503) for _attempt in range(10)])
     with pytest.raises(ApiException):
         policy([], retries=3).run(calls)
     assert calls.count == 4

@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The backup directory format: host names, deterministic private YAML, atomic writes, manifest checksums.
+
+A backup directory is an Ansible inventory (schema_version 1)::
+
+    inventory.yml                       one group, one host per gateway
+    host_vars/<host>/direct_link.yml    direct_link_backup: {schema_version, host, present, gateway, source}
+    manifest.yml                        schema version, source account and endpoint, sha256 of every host_vars file
+
+Strings that contain template delimiters are written with YAML's ``!unsafe`` tag, so Ansible never evaluates a
+value that came from the API or a file.
+"""
+
+import hashlib
+import os
+import re
+import tempfile
+
+try:
+    import yaml
+    YAML_IMPORT_ERROR = None
+except ImportError as exc:  # backup modules run on the controller, which has PyYAML with ansible-core
+    yaml = None
+    YAML_IMPORT_ERROR = exc
+
+SCHEMA_VERSION = 1
+BACKUP_KEY = 'direct_link_backup'
+MANIFEST = 'manifest.yml'
+INVENTORY = 'inventory.yml'
+HOST_VARS = 'host_vars'
+GATEWAY_FILE = 'direct_link.yml'
+HEADER = '---\n# Written by cloud_dr.ibm_direct_link (backup). Edits are detected: manifest.yml holds the sha256 of this file.\n'
+SOURCE_FIELDS = ('id', 'crn', 'location_display_name', 'bgp_ibm_asn', 'created_at')
+TEMPLATE_MARKERS = ('{{', '{%', '{#')
+
+BaseDumper = getattr(yaml, 'CSafeDumper', None) or getattr(yaml, 'SafeDumper', object)  # libyaml when available
+BaseLoader = getattr(yaml, 'SafeLoader', object)
+
+
+class UnsafeText(str):
+    """A string that must reach Ansible as data, never as a template."""
+
+
+class BackupDumper(BaseDumper):  # pylint: disable=too-many-ancestors
+    """Block-style YAML with ``!unsafe`` for strings that look like templates."""
+
+
+def _represent_unsafe(dumper, value):
+    return dumper.represent_scalar('!unsafe', str(value))
+
+
+def _represent_text(dumper, value):
+    if any(marker in value for marker in TEMPLATE_MARKERS):
+        return dumper.represent_scalar('!unsafe', value)
+    return dumper.represent_str(value)
+
+
+if yaml is not None:
+    BackupDumper.add_representer(UnsafeText, _represent_unsafe)
+    BackupDumper.add_representer(str, _represent_text)
+
+
+class BackupLoader(BaseLoader):  # pylint: disable=too-many-ancestors
+    """Reads backup files back, keeping ``!unsafe`` strings as plain strings."""
+
+
+if yaml is not None:
+    BackupLoader.add_constructor('!unsafe', lambda loader, node: loader.construct_scalar(node))
+
+
+def dump(data):
+    """Deterministic YAML text (sorted keys, block style, unicode kept)."""
+    return yaml.dump(data, Dumper=BackupDumper, sort_keys=True, default_flow_style=False, allow_unicode=True, width=4096)
+
+
+def load(text):
+    """Parse backup YAML."""
+    return yaml.load(text, Loader=BackupLoader)  # nosec B506 - BackupLoader is a SafeLoader
+
+
+def sha256(text):
+    """The checksum stored in the manifest."""
+    return hashlib.sha256(text.encode('utf-8')).hexdigest()
+
+
+def host_name(gateway_name, gateway_id, taken):
+    """A safe, stable inventory host name for a gateway: ``[a-z0-9_]``, starting with a letter, unique.
+
+    The gateway's real name is kept in its vars; a collision gets a short hash of the id appended.
+    """
+    base = re.sub(r'[^a-z0-9]+', '_', gateway_name.lower()).strip('_')[:48] or 'gateway'
+    if not base[0].isalpha():
+        base = 'gw_' + base
+    name = base
+    if name in taken:
+        name = f"{base}_{hashlib.sha1(gateway_id.encode('utf-8')).hexdigest()[:8]}"
+    return name
+
+
+def gateway_document(host, gateway, present=True):
+    """The text of ``host_vars/<host>/direct_link.yml`` for an option-shaped gateway."""
+    read_only = gateway.get('read_only') or {}
+    config = {key: value for key, value in gateway.items() if key != 'read_only'}
+    if 'virtual_connections' in config:
+        config['virtual_connections'] = [{k: v for k, v in vc.items() if k != 'read_only'} for vc in config['virtual_connections']]
+    source = {key: read_only[key] for key in SOURCE_FIELDS if key in read_only}
+    source['id'] = gateway.get('id')
+    document = {BACKUP_KEY: {'schema_version': SCHEMA_VERSION, 'host': host, 'present': present, 'gateway': config,
+                             'source': source}}
+    return HEADER + dump(document)
+
+
+def inventory_document(group, hosts):
+    """The text of ``inventory.yml``."""
+    document = {'all': {'children': {group: {
+        'hosts': {host: None for host in sorted(hosts)},
+        'vars': {'ansible_connection': 'local',
+                 'ansible_python_interpreter': UnsafeText('{{ ansible_playbook_python }}')},
+    }}}}
+    return '---\n# Written by cloud_dr.ibm_direct_link (backup): one host per Direct Link gateway.\n' + dump(document)
+
+
+def manifest_document(source, group, entries):
+    """The text of ``manifest.yml``; ``entries`` maps host → {name, id, present, file, sha256}."""
+    document = {'schema_version': SCHEMA_VERSION, 'generator': 'cloud_dr.ibm_direct_link.backup_store',
+                'source': source, 'inventory_group': group, 'gateways': entries}
+    return '---\n' + dump(document)
+
+
+def ensure_private_dir(path):
+    """Create a directory (and parents) with mode 0700, whatever the umask; tighten it if it exists."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def write_atomic(path, text):
+    """Write a 0600 file through a temporary file in the same directory and a rename."""
+    directory = os.path.dirname(path)
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix='.tmp-', suffix='.yml')
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def read_text(path):
+    """A file's text, or None when it does not exist."""
+    try:
+        with open(path, encoding='utf-8') as stream:
+            return stream.read()
+    except FileNotFoundError:
+        return None
+
+
+def gateway_path(root, host):
+    """Where a host's backup file lives."""
+    return os.path.join(root, HOST_VARS, host, GATEWAY_FILE)
