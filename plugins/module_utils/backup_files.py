@@ -5,9 +5,13 @@
 
 A backup directory is an Ansible inventory (schema_version 1)::
 
-    inventory.yml                       one group, one host per gateway
-    host_vars/<host>/direct_link.yml    direct_link_backup: {schema_version, host, present, gateway, source}
-    manifest.yml                        schema version, source account and endpoint, sha256 of every host_vars file
+    inventory.yml                                  one group, one host per gateway
+    host_vars/<host>/direct_link.yml               direct_link_backup: {schema_version, host, present, gateway, source}
+    group_vars/all/direct_link_manifest.yml        direct_link_backup_manifest: {schema_version, source, gateways:
+                                                   {host: {name, id, present, file, sha256}}}
+
+The manifest lives in group_vars so that the directory parses cleanly as an inventory (Ansible would try to read
+any other file at the top level as an inventory source) and so that plays see it as ``direct_link_backup_manifest``.
 
 Strings that contain template delimiters are written with YAML's ``!unsafe`` tag, so Ansible never evaluates a
 value that came from the API or a file.
@@ -27,11 +31,12 @@ except ImportError as exc:  # backup modules run on the controller, which has Py
 
 SCHEMA_VERSION = 1
 BACKUP_KEY = 'direct_link_backup'
-MANIFEST = 'manifest.yml'
+MANIFEST = os.path.join('group_vars', 'all', 'direct_link_manifest.yml')
+MANIFEST_KEY = 'direct_link_backup_manifest'
 INVENTORY = 'inventory.yml'
 HOST_VARS = 'host_vars'
 GATEWAY_FILE = 'direct_link.yml'
-HEADER = '---\n# Written by cloud_dr.ibm_direct_link (backup). Edits are detected: manifest.yml holds the sha256 of this file.\n'
+HEADER = '---\n# Written by cloud_dr.ibm_direct_link (backup). Edits are detected: the manifest in group_vars/all holds its sha256.\n'
 SOURCE_FIELDS = ('id', 'crn', 'location_display_name', 'bgp_ibm_asn', 'created_at')
 TEMPLATE_MARKERS = ('{{', '{%', '{#')
 
@@ -39,16 +44,16 @@ BaseDumper = getattr(yaml, 'CSafeDumper', None) or getattr(yaml, 'SafeDumper', o
 BaseLoader = getattr(yaml, 'SafeLoader', object)
 
 
-class UnsafeText(str):
-    """A string that must reach Ansible as data, never as a template."""
+class TrustedTemplate(str):
+    """A template this collection writes on purpose (the only strings written without ``!unsafe`` protection)."""
 
 
 class BackupDumper(BaseDumper):  # pylint: disable=too-many-ancestors
     """Block-style YAML with ``!unsafe`` for strings that look like templates."""
 
 
-def _represent_unsafe(dumper, value):
-    return dumper.represent_scalar('!unsafe', str(value))
+def _represent_trusted(dumper, value):
+    return dumper.represent_str(str(value))
 
 
 def _represent_text(dumper, value):
@@ -58,7 +63,7 @@ def _represent_text(dumper, value):
 
 
 if yaml is not None:
-    BackupDumper.add_representer(UnsafeText, _represent_unsafe)
+    BackupDumper.add_representer(TrustedTemplate, _represent_trusted)
     BackupDumper.add_representer(str, _represent_text)
 
 
@@ -117,22 +122,33 @@ def inventory_document(group, hosts):
     document = {'all': {'children': {group: {
         'hosts': {host: None for host in sorted(hosts)},
         'vars': {'ansible_connection': 'local',
-                 'ansible_python_interpreter': UnsafeText('{{ ansible_playbook_python }}')},
+                 'ansible_python_interpreter': TrustedTemplate('{{ ansible_playbook_python }}')},
     }}}}
     return '---\n# Written by cloud_dr.ibm_direct_link (backup): one host per Direct Link gateway.\n' + dump(document)
 
 
 def manifest_document(source, group, entries):
     """The text of ``manifest.yml``; ``entries`` maps host → {name, id, present, file, sha256}."""
-    document = {'schema_version': SCHEMA_VERSION, 'generator': 'cloud_dr.ibm_direct_link.backup_store',
-                'source': source, 'inventory_group': group, 'gateways': entries}
-    return '---\n' + dump(document)
+    document = {MANIFEST_KEY: {'schema_version': SCHEMA_VERSION, 'generator': 'cloud_dr.ibm_direct_link.backup_store',
+                               'source': source, 'inventory_group': group, 'gateways': entries}}
+    return '---\n# Written by cloud_dr.ibm_direct_link (backup): checksums of every gateway file.\n' + dump(document)
 
 
 def ensure_private_dir(path):
     """Create a directory (and parents) with mode 0700, whatever the umask; tighten it if it exists."""
     os.makedirs(path, mode=0o700, exist_ok=True)
     os.chmod(path, 0o700)
+
+
+def ensure_private_tree(root, directory):
+    """Create ``directory`` and every directory between it and ``root`` with mode 0700."""
+    ensure_private_dir(root)
+    current = root
+    for part in os.path.relpath(directory, root).split(os.sep):
+        if part in ('', '.'):
+            continue
+        current = os.path.join(current, part)
+        ensure_private_dir(current)
 
 
 def write_atomic(path, text):

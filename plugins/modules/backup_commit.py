@@ -1,0 +1,143 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: backup_commit
+short_description: Commit a Direct Link backup directory to git, and push it off the machine
+version_added: 0.1.0
+description:
+  - Commits every change of the backup directory (creating the repository when needed) with the given message,
+    and pushes to O(remote) when it is set. A backup kept only on the machine hit by the disaster is not a backup.
+  - Makes no commit when nothing changed.
+author:
+  - Cloud DR maintainers (@cloud-dr)
+options:
+  path:
+    description: The backup directory.
+    type: path
+    required: true
+  message:
+    description: The commit message.
+    type: str
+    required: true
+  remote:
+    description: A git remote URL to push to (for example a private repository); not pushed when empty.
+    type: str
+    default: ""
+  branch:
+    description: The branch to commit on and push.
+    type: str
+    default: main
+  author_name:
+    description: Committer name used when git has none configured.
+    type: str
+    default: Direct Link backup
+  author_email:
+    description: Committer e-mail used when git has none configured.
+    type: str
+    default: direct-link-backup@localhost
+requirements:
+  - git
+attributes:
+  check_mode:
+    description: Reports whether a commit would be made, without making it.
+    support: full
+  diff_mode:
+    description: Not supported.
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Commit the backup and push it to a private repository
+  cloud_dr.ibm_direct_link.backup_commit:
+    path: /srv/dl-backup
+    message: "Direct Link backup: 1 changed (12 gateways)"
+    remote: git@git.example.com:network/dl-backup.git
+"""
+
+RETURN = r"""
+commit:
+  description: The id of the new commit (empty when nothing changed or in check mode).
+  returned: always
+  type: str
+pushed:
+  description: Whether the branch was pushed.
+  returned: always
+  type: bool
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+class Git:
+    """git commands in the backup directory; failures end the module with git's message."""
+
+    def __init__(self, module, path):
+        self.module = module
+        self.path = path
+        self.binary = module.get_bin_path('git', required=True)
+
+    def run(self, *args, check=True):
+        """Run one git command; return (rc, stdout)."""
+        rc, out, err = self.module.run_command([self.binary, *args], cwd=self.path)
+        if check and rc != 0:
+            self.module.fail_json(msg=f"git {args[0]} failed in {self.path}: {' '.join((err or out).split())}")
+        return rc, out.strip()
+
+    def configured(self, key):
+        """Whether a git setting has a value (repository, global or system)."""
+        return self.run('config', '--get', key, check=False)[0] == 0
+
+
+def main():
+    """Module entry point."""
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type='path', required=True),
+            message=dict(type='str', required=True),
+            remote=dict(type='str', default=''),
+            branch=dict(type='str', default='main'),
+            author_name=dict(type='str', default='Direct Link backup'),
+            author_email=dict(type='str', default='direct-link-backup@localhost'),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    if not os.path.isdir(params['path']):
+        module.fail_json(msg=f"{params['path']} does not exist: run the backup first")
+    git = Git(module, params['path'])
+    fresh = not os.path.isdir(os.path.join(params['path'], '.git'))
+    if fresh and module.check_mode:
+        module.exit_json(changed=True, commit='', pushed=False)
+    if fresh:
+        git.run('init', '--quiet', '--initial-branch', params['branch'])
+    for key, value in (('user.name', params['author_name']), ('user.email', params['author_email'])):
+        if not git.configured(key):
+            git.run('config', key, value)
+    git.run('add', '--all')
+    staged = git.run('diff', '--cached', '--quiet', check=False)[0] != 0
+    commit = ''
+    if staged and not module.check_mode:
+        git.run('commit', '--quiet', '--message', params['message'])
+        commit = git.run('rev-parse', 'HEAD')[1]
+    elif staged:
+        git.run('reset', '--quiet')
+    pushed = False
+    if params['remote'] and not module.check_mode:
+        if git.run('remote', 'get-url', 'backup', check=False)[0] != 0:
+            git.run('remote', 'add', 'backup', params['remote'])
+        else:
+            git.run('remote', 'set-url', 'backup', params['remote'])
+        behind = git.run('ls-remote', 'backup', f"refs/heads/{params['branch']}", check=False)[1].split('\t')[0]
+        if staged or behind != git.run('rev-parse', 'HEAD')[1]:
+            git.run('push', '--quiet', 'backup', f"HEAD:refs/heads/{params['branch']}")
+            pushed = True
+    module.exit_json(changed=staged or pushed, commit=commit, pushed=pushed)
+
+
+if __name__ == '__main__':
+    main()
