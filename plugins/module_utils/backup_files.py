@@ -151,21 +151,31 @@ def ensure_private_tree(root, directory):
         ensure_private_dir(current)
 
 
-def write_atomic(path, text):
-    """Write a 0600 file through a temporary file in the same directory and a rename."""
-    directory = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix='.tmp-', suffix='.yml')
+TEMP_PREFIX = '.direct-link-'
+TEMP_SUFFIX = '.tmp'
+
+
+def stage(path, text):
+    """Write ``text`` to a 0600 temporary file beside ``path`` (hidden, not *.yml: Ansible never loads it)."""
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
         os.fchmod(handle, 0o600)
         with os.fdopen(handle, 'w', encoding='utf-8') as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        os.remove(temporary)
         raise
+    return temporary
+
+
+def remove_stale_temporaries(root):
+    """Delete temporary files an interrupted run left behind."""
+    for dirpath, _dirnames, filenames in os.walk(root):
+        for name in filenames:
+            if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
+                os.remove(os.path.join(dirpath, name))
 
 
 def read_text(path):

@@ -247,11 +247,25 @@ def summary(result):
 
 
 def apply(root, writes, pruned):
-    """Write gateway files, then the inventory, then the manifest; remove pruned hosts last."""
-    meta = [os.path.join(root, files.INVENTORY), os.path.join(root, files.MANIFEST)]  # written last, manifest at the end
-    for path in sorted(p for p in writes if p not in meta) + [p for p in meta if p in writes]:
-        files.ensure_private_tree(root, os.path.dirname(path))
-        files.write_atomic(path, writes[path])
+    """Stage every file, then rename them into place: gateway files, the inventory, the manifest last.
+
+    An interrupted run leaves the previous backup untouched while staging (the slow part); the renames that follow
+    take milliseconds, and the manifest, renamed last, still describes the files of the previous run until then.
+    """
+    files.remove_stale_temporaries(root)
+    meta = [os.path.join(root, files.INVENTORY), os.path.join(root, files.MANIFEST)]
+    order = sorted(p for p in writes if p not in meta) + [p for p in meta if p in writes]
+    staged = []
+    try:
+        for path in order:
+            files.ensure_private_tree(root, os.path.dirname(path))
+            staged.append((files.stage(path, writes[path]), path))
+    except BaseException:
+        for temporary, _path in staged:
+            os.remove(temporary)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
     for host in pruned:
         shutil.rmtree(os.path.join(root, files.HOST_VARS, host), ignore_errors=True)
 
@@ -283,6 +297,7 @@ def main():
         apply(module.params['path'], writes, pruned)
     elif not module.check_mode:
         files.ensure_private_dir(module.params['path'])
+        files.remove_stale_temporaries(module.params['path'])
     result['summary'] = summary(result)
     diff = {'before': '', 'after': '\n'.join(f'{key}: {", ".join(result[key])}' for key in ('added', 'updated', 'absent', 'pruned')
                                              if result[key]) + '\n'}

@@ -2,9 +2,12 @@
 
 import argparse
 import json
+import os
 import signal
+import subprocess
 import sys
 import threading
+import time
 
 from dlsim import seeds, server
 from dlsim.iam import DEFAULT_ACCOUNT
@@ -42,6 +45,58 @@ def _serve(options):
     return 0
 
 
+def _start(options):
+    """Start ``dlsim serve`` in the background; record its PID and URL in the run directory."""
+    os.makedirs(options.run_dir, exist_ok=True)
+    log_path = os.path.join(options.run_dir, 'dlsim.log')
+    serve_args = [arg for arg in options.serve_args if arg != '--']
+    command = [sys.executable, '-m', 'dlsim', 'serve', '--port', '0', *serve_args]
+    with open(log_path, 'w', encoding='utf-8') as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # pylint: disable=consider-using-with
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and process.poll() is None:
+        with open(log_path, encoding='utf-8') as log:
+            line = log.readline()
+        if line.startswith('dlsim listening on '):
+            url = line.split()[-1]
+            for name, value in (('dlsim.pid', str(process.pid)), ('dlsim.url', url)):
+                with open(os.path.join(options.run_dir, name), 'w', encoding='utf-8') as stream:
+                    stream.write(value + '\n')
+            print(url, flush=True)
+            return 0
+        time.sleep(0.05)
+    if process.poll() is None:
+        process.kill()
+    sys.stderr.write(f'dlsim did not start; see {log_path}\n')
+    return 1
+
+
+def _stop(options):
+    """Stop the simulator whose PID ``start`` recorded (SIGTERM, SIGKILL after a deadline)."""
+    pid_path = os.path.join(options.run_dir, 'dlsim.pid')
+    if not os.path.exists(pid_path):
+        return 0
+    with open(pid_path, encoding='utf-8') as stream:
+        pid = int(stream.read().strip())
+    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            continue
+        break
+    os.remove(pid_path)
+    return 0
+
+
 def _generate(options):
     json.dump(seeds.generate(options.gateways, options.vcs), sys.stdout)
     sys.stdout.write('\n')
@@ -64,6 +119,13 @@ def parser():
     serve.add_argument('--state-file', help='load the state from this file and save every change to it')
     serve.add_argument('--api-key', action='append', help='accept this API key (KEY or KEY:ACCOUNT_ID); repeatable')
     serve.set_defaults(run=_serve)
+    start = commands.add_parser('start', help='run "dlsim serve" in the background, recording its PID and URL')
+    start.add_argument('--run-dir', required=True, help='where dlsim.pid, dlsim.url and dlsim.log are written')
+    start.add_argument('serve_args', nargs=argparse.REMAINDER, help='options for "dlsim serve" (after --)')
+    start.set_defaults(run=_start)
+    stop = commands.add_parser('stop', help='stop the simulator started with "dlsim start"')
+    stop.add_argument('--run-dir', required=True)
+    stop.set_defaults(run=_stop)
     generate = commands.add_parser('generate', help='print a seed of N gateways x M virtual connections')
     generate.add_argument('--gateways', type=int, required=True)
     generate.add_argument('--vcs', type=int, default=5)
