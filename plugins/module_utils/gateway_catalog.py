@@ -36,6 +36,10 @@ class Catalog:
         return self._get(('speeds', offering),
                          lambda: {speed['link_speed']: speed for speed in api.list_speeds(self.connection, offering)})
 
+    def ports(self, location):
+        """Provider ports at a location."""
+        return self._get(('ports', location), lambda: api.list_ports(self.connection, location))
+
     def routers(self, location):
         """Cross-connect routers of a dedicated location by name."""
         return self._get(('routers', location), lambda: {

@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The recovery report: what was recovered where, and the manual steps automation cannot take.
+
+Direct Link recovery is only partly automatable: dedicated gateways need a new cross-connect (LOA, carrier order,
+completion notice, IBM patching), connect gateways need the provider's side of the circuit, cross-account virtual
+connections need approval in the network's account, transit connections are made from the Transit Gateway, key
+references must resolve in the target region, and new BGP addresses must reach the on-premises router.
+"""
+
+IBM_ASN = 13884
+
+
+def _vc_summary(result):
+    created = [vc['name'] for vc in result.get('virtual_connections') or [] if vc.get('action') in ('created', 'exists')]
+    waiting = [vc['name'] for vc in result.get('virtual_connections') or []
+               if vc.get('action') in ('pending_gateway', 'would_create') or vc.get('status') == 'approval_pending']
+    return created, waiting
+
+
+def manual_steps(entry, result):
+    """The steps left for people, with the values they need."""
+    desired, notes = entry['desired'], entry['notes']
+    gateway = result.get('gateway') or {}
+    read_only = gateway.get('read_only') or {}
+    gateway_id = read_only.get('id') or gateway.get('id') or '(created by the recovery run)'
+    location = notes['new_location']
+    steps = []
+    if desired['type'] == 'dedicated':
+        steps.append(f"LOA and cross-connect: IBM uploads the letter of authorization for gateway {desired['name']} "
+                     f"({gateway_id}) within 24 hours; give it to {desired.get('carrier_name')} to order the cross-connect "
+                     f"to router {desired.get('cross_connect_router')} at {location} (IBM does not order it), upload "
+                     'the completion notice, then IBM patches the fiber (1-4 business days).')
+    else:
+        steps.append(f"Provider order: order the virtual circuit from {notes.get('provider', 'the provider')} on port "
+                     f"{notes.get('port_label', desired.get('port'))} at {location} for gateway {gateway_id}; providers "
+                     'with API integration may create it from their portal and ask you to accept it.')
+    cer = gateway.get('bgp_cer_cidr') or desired.get('bgp_cer_cidr')
+    ibm = gateway.get('bgp_ibm_cidr') or desired.get('bgp_ibm_cidr')
+    original_cer = notes.get('original_bgp_cer_cidr')
+    if cer and ibm:
+        change = 'unchanged' if cer == original_cer else 'NEW'
+        steps.append(f"BGP ({change} addresses): on the on-premises router use local address {cer} and neighbor "
+                     f"{ibm.split('/')[0]} remote-as {read_only.get('bgp_ibm_asn', IBM_ASN)} (your ASN {desired['bgp_asn']}).")
+    else:
+        steps.append('BGP: IBM assigns the peer addresses; read them from the gateway once it is provisioned and '
+                     'configure the on-premises router.')
+    if desired.get('authentication_key'):
+        steps.append(f"BGP MD5: key {desired['authentication_key']} must exist in a key store reachable from {location}.")
+    if desired.get('macsec'):
+        keys = ', '.join(cak['key'] for cak in desired['macsec'].get('caks', []))
+        steps.append(f'MACsec: the CAK keys {keys} must exist in a key store reachable from {location}.')
+    for vc in result.get('virtual_connections') or []:
+        if vc.get('action') == 'skipped':
+            steps.append(f"Transit Gateway: recreate the connection to {vc.get('network_id')} ({vc['name']}) from the "
+                         'transit gateway side.')
+        elif vc.get('status') == 'approval_pending':
+            steps.append(f"Approval: the account owning {vc.get('network_id')} must approve virtual connection "
+                         f"{vc['name']} (requests expire after 72 hours).")
+    waiting = [vc['name'] for vc in result.get('virtual_connections') or [] if vc.get('action') == 'pending_gateway']
+    if waiting:
+        steps.append(f"Re-run the recovery once the gateway is provisioned to create {', '.join(waiting)}.")
+    return steps
+
+
+def rows(plan, results):
+    """One row per gateway: names, locations, id, status, virtual connections, steps, failure."""
+    table = []
+    for host, entry in sorted(plan.items()):
+        result = results.get(host) or {}
+        gateway = result.get('gateway') or {}
+        read_only = gateway.get('read_only') or {}
+        created, waiting = _vc_summary(result)
+        failed = result.get('failed') or not result
+        table.append({
+            'host': host, 'old_name': entry['notes']['old_name'], 'new_name': entry['desired']['name'],
+            'old_location': entry['notes']['old_location'], 'new_location': entry['notes']['new_location'],
+            'id': read_only.get('id', ''), 'status': 'FAILED' if failed else read_only.get('operational_status', 'planned'),
+            'vcs_ready': created, 'vcs_waiting': waiting,
+            'steps': [] if failed else manual_steps(entry, result),
+            'error': (result.get('msg') or 'did not run (an earlier step failed)') if failed else '',
+        })
+    return table
+
+
+def text_table(table):
+    """A short fixed-width table for the terminal."""
+    lines = [f"{'gateway':30} {'location':15} {'status':20} {'VCs':>7} steps"]
+    for row in table:
+        lines.append(f"{row['new_name'][:30]:30} {row['old_location'] + '>' + row['new_location']:15} {row['status'][:20]:20} "
+                     f"{len(row['vcs_ready'])}/{len(row['vcs_ready']) + len(row['vcs_waiting']):<5} {len(row['steps'])}")
+    return lines
+
+
+def markdown(table, drift, pending, check_mode):
+    """The report as Markdown."""
+    title = 'Direct Link recovery plan (check mode: nothing was changed)' if check_mode else 'Direct Link recovery report'
+    out = [f'# {title}', '', '| gateway | was | location | new id | status | VCs ready | VCs waiting |',
+           '|---|---|---|---|---|---|---|']
+    for row in table:
+        out.append(f"| {row['new_name']} | {row['old_name']} | {row['old_location']} → {row['new_location']} | {row['id']} | "
+                   f"{row['status']} | {', '.join(row['vcs_ready']) or '-'} | {', '.join(row['vcs_waiting']) or '-'} |")
+    failed = [row for row in table if row['status'] == 'FAILED']
+    if failed:
+        out += ['', '## Failed gateways', '']
+        out += [f"- **{row['new_name']}** ({row['host']}): {row['error']}" for row in failed]
+    out += ['', '## Manual steps left', '']
+    for row in table:
+        if row['steps']:
+            out += [f"### {row['new_name']}", ''] + [f'- {step}' for step in row['steps']] + ['']
+    out += ['## Verification', '']
+    out += [f'- drift: {item}' for item in drift] or ['- The live account matches the backup (after the plan\'s remaps).']
+    out += [f'- pending: {item}' for item in pending]
+    return '\n'.join(out) + '\n'

@@ -1,0 +1,130 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: recovery_plan
+short_description: Check a Direct Link recovery plan completely before anything is created
+version_added: 0.1.0
+description:
+  - Reads a backup directory written by M(cloud_dr.ibm_direct_link.backup_store), verifies its schema and the
+    manifest checksum of every gateway file, applies the plan's remaps (location, port, router, VPC networks, name,
+    BGP addresses) and checks every replacement gateway against the live catalog and account - locations offered,
+    ports at the new location, speeds offered there, routers and MACsec, names free or already ours, ASN and
+    CIDRs valid.
+  - Fails listing every problem at once when anything is wrong; otherwise returns the desired state of every
+    replacement gateway, for M(cloud_dr.ibm_direct_link.gateway).
+  - Read-only; it never changes anything.
+author:
+  - Cloud DR maintainers (@cloud-dr)
+options:
+  backup_dir:
+    description: The backup directory (the inventory the recovery runs with).
+    type: path
+    required: true
+  plan:
+    description:
+      - The plan values, keyed like the recover role's variables (C(recover_location_map), C(recover_port_map),
+        C(recover_router_map), C(recover_network_map), C(recover_name_template), C(recover_limit), C(recover_bgp)).
+    type: dict
+    default: {}
+  defined_keys:
+    description:
+      - Names of every C(recover_*) variable the user defined; unknown ones (typos) are reported as problems.
+    type: list
+    elements: str
+    default: []
+  max_concurrency:
+    description: At most this many requests in flight at once while reading the live account.
+    type: int
+    default: 8
+extends_documentation_fragment:
+  - cloud_dr.ibm_direct_link.auth
+attributes:
+  check_mode:
+    description: Can run in check mode; it reads only, so the result is the same.
+    support: full
+"""
+
+EXAMPLES = r"""
+- name: Pre-flight check of the whole recovery
+  cloud_dr.ibm_direct_link.recovery_plan:
+    backup_dir: "{{ inventory_dir }}"
+    plan:
+      recover_location_map: {dal10: dal12}
+      recover_port_map: {0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d: {provider: EQUINIX}}
+      recover_router_map: {xcr01.dal10: xcr01.dal12}
+      recover_name_template: "{{ '{{ name }}' }}-dr"
+  register: recovery
+"""
+
+RETURN = r"""
+gateways:
+  description:
+    - Per inventory host, the replacement gateway - C(desired) (options for M(cloud_dr.ibm_direct_link.gateway)),
+      C(action) (C(create) or C(adopt) when a matching gateway already exists) and C(notes) (old and new location and
+      name, port label and provider).
+  returned: success
+  type: dict
+problems:
+  description: Every problem found (empty on success).
+  returned: always
+  type: list
+  elements: str
+"""
+
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
+
+
+def build(module):
+    """Read the backup, remap, check; fail with every problem or return the replacements."""
+    params = module.params
+    plan = recovery.Plan(params['plan'])
+    problems = plan.problems(params['defined_keys'])
+    backup = recovery.read_backup(params['backup_dir'])
+    problems += backup.problems
+    selected = dict(backup.gateways)
+    if not problems and plan.limit:
+        names = {section['gateway']['name']: host for host, section in backup.gateways.items()}
+        problems += [f'plan: recover_limit names {name}, which is not in the backup' for name in plan.limit if name not in names]
+        selected = {names[name]: backup.gateways[names[name]] for name in plan.limit if name in names}
+    replacements = {}
+    if not problems:
+        catalog = Catalog(module.connection)
+        live = gather_gateways(module.connection, include=['macsec'], max_concurrency=params['max_concurrency'])
+        live_by_name = {gateway['name']: gateway for gateway in live}
+        used = recovery.bgp_networks_in_use(live)
+        for host, section in sorted(selected.items()):
+            replacement = recovery.Replacement(host, section)
+            recovery.remap(replacement, plan, catalog)
+            replacement.notes['action'] = recovery.check(replacement, catalog, live_by_name, used)
+            problems += replacement.problems
+            replacements[host] = replacement
+    if problems:
+        module.fail_json(msg=f'Pre-flight found {len(problems)} problem(s); nothing was created: '
+                         + ' | '.join(f'({n}) {p}' for n, p in enumerate(problems, 1)), problems=problems)
+    return {'changed': False, 'problems': [],
+            'gateways': {host: {'desired': r.desired, 'action': r.notes['action'], 'notes': r.notes, 'source': r.source}
+                         for host, r in replacements.items()}}
+
+
+def main():
+    """Module entry point."""
+    module = DirectLinkModule(
+        argument_spec=dict(
+            backup_dir=dict(type='path', required=True),
+            plan=dict(type='dict', default={}),
+            defined_keys=dict(type='list', elements='str', default=[], no_log=False),
+            max_concurrency=dict(type='int', default=8),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(build)
+
+
+if __name__ == '__main__':
+    main()
