@@ -19,6 +19,8 @@ OUTPUT = os.path.join(ROOT, 'demo-output')
 BACKUP_DIR = os.path.join(OUTPUT, 'backup')
 PLAN_FILE = os.path.join(ROOT, 'tools', 'demo', 'dr-plan.yml')
 FAILED_LOCATION = 'dal10'
+DEMO_ACCOUNT = '4111d05f36894e3cb9b46a43556d9000'
+DEDICATED_REPLACEMENT = 'dal10-dedicated-macsec-dr'
 
 
 def banner(text):
@@ -55,7 +57,7 @@ def print_account(sim, title):
     gateways = sorted(sim.state()['gateways'], key=lambda gateway: gateway['name'])
     print(f"{'gateway':32} {'type':10} {'location':9} {'status':22} VCs")
     for gateway in gateways:
-        if gateway.get('cross_account'):
+        if gateway['_account'] != DEMO_ACCOUNT:
             continue
         print(f"{gateway['name']:32} {gateway['type']:10} {gateway['location_name']:9} "
               f"{gateway['operational_status']:22} {len(gateway.get('virtual_connections', []))}")
@@ -98,14 +100,19 @@ def main():
         if playbook_exists('recover') and not any(code for _t, code, _s, _m in summary):
             banner(f'Disaster: location {FAILED_LOCATION} is lost')
             print(json.dumps(sim.disaster(location=FAILED_LOCATION, mode='lost')))
+            recover = ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}', '-e', f'recover_report_dir={OUTPUT}', '-f', '20']
             for name, title, args in (
-                ('recover', 'Recover into another location', ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}',
-                                                              '-e', f'recover_report_dir={OUTPUT}']),
+                ('recover', 'Recover into another location (check mode: the plan)', recover + ['--check']),
+                ('recover', 'Recover into another location', recover),
                 ('verify', 'Verify the live account against the backup', ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}']),
-                ('recover', 'Re-run the recovery: nothing left to do', ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}',
-                                                                        '-e', f'recover_report_dir={OUTPUT}']),
+                ('advance', 'The new cross-connect is patched: the dedicated gateway is provisioned', []),
+                ('recover', 'Re-run the recovery: the dedicated gateway gets its virtual connections', recover),
+                ('recover', 'Re-run the recovery: nothing left to do', recover),
             ):
                 banner(title)
+                if name == 'advance':
+                    print(json.dumps(sim.advance(name=DEDICATED_REPLACEMENT, to='provisioned')))
+                    continue
                 code, seconds, mutations = run_playbook(sim, name, *args)
                 summary.append((title, code, seconds, mutations))
                 if code:
@@ -113,12 +120,14 @@ def main():
             print_account(sim, 'The account after the recovery')
 
     banner('Summary')
-    print(f"{'step':52} {'result':7} {'seconds':>8} {'mutating requests':>18}")
+    print(f"{'step':70} {'result':7} {'seconds':>8} {'mutating requests':>18}")
     for title, code, seconds, mutations in summary:
-        print(f"{title:52} {'ok' if code == 0 else 'FAILED':7} {seconds:8.1f} {mutations:18d}")
+        print(f"{title:70} {'ok' if code == 0 else 'FAILED':7} {seconds:8.1f} {mutations:18d}")
     report = os.path.join(OUTPUT, 'recovery-report.md')
     if os.path.exists(report):
-        print(f'Recovery report: {os.path.relpath(report, ROOT)}')
+        banner(f'The recovery report ({os.path.relpath(report, ROOT)})')
+        with open(report, encoding='utf-8') as stream:
+            print(stream.read())
     return 1 if any(code for _t, code, _s, _m in summary) else 0
 
 

@@ -13,7 +13,8 @@ IBM_ASN = 13884
 
 
 def _vc_summary(result):
-    created = [vc['name'] for vc in result.get('virtual_connections') or [] if vc.get('action') in ('created', 'exists')]
+    created = [vc['name'] for vc in result.get('virtual_connections') or []
+               if vc.get('action') in ('created', 'exists') and vc.get('status') != 'approval_pending']
     waiting = [vc['name'] for vc in result.get('virtual_connections') or []
                if vc.get('action') in ('pending_gateway', 'would_create') or vc.get('status') == 'approval_pending']
     return created, waiting
@@ -27,12 +28,12 @@ def manual_steps(entry, result):
     gateway_id = read_only.get('id') or gateway.get('id') or '(created by the recovery run)'
     location = notes['new_location']
     steps = []
-    if desired['type'] == 'dedicated':
+    if desired['type'] == 'dedicated' and read_only.get('operational_status') != 'provisioned':
         steps.append(f"LOA and cross-connect: IBM uploads the letter of authorization for gateway {desired['name']} "
                      f"({gateway_id}) within 24 hours; give it to {desired.get('carrier_name')} to order the cross-connect "
                      f"to router {desired.get('cross_connect_router')} at {location} (IBM does not order it), upload "
                      'the completion notice, then IBM patches the fiber (1-4 business days).')
-    else:
+    elif desired['type'] == 'connect':
         steps.append(f"Provider order: order the virtual circuit from {notes.get('provider', 'the provider')} on port "
                      f"{notes.get('port_label', desired.get('port'))} at {location} for gateway {gateway_id}; providers "
                      'with API integration may create it from their portal and ask you to accept it.')
@@ -76,7 +77,7 @@ def rows(plan, results):
         table.append({
             'host': host, 'old_name': entry['notes']['old_name'], 'new_name': entry['desired']['name'],
             'old_location': entry['notes']['old_location'], 'new_location': entry['notes']['new_location'],
-            'id': read_only.get('id', ''), 'status': 'FAILED' if failed else read_only.get('operational_status', 'planned'),
+            'id': gateway.get('id') or read_only.get('id', ''), 'status': 'FAILED' if failed else read_only.get('operational_status', 'planned'),
             'vcs_ready': created, 'vcs_waiting': waiting,
             'steps': [] if failed else manual_steps(entry, result),
             'error': (result.get('msg') or 'did not run (an earlier step failed)') if failed else '',
