@@ -124,6 +124,11 @@ class Plan:
         self.limit = values.get('recover_limit') or []
         self.bgp = values.get('recover_bgp') or 'keep'
 
+    def usable(self):
+        """Whether the plan's values have the types remapping needs."""
+        maps = (self.location_map, self.port_map, self.router_map, self.network_map)
+        return all(isinstance(value, dict) for value in maps) and isinstance(self.limit, list)
+
     def problems(self, defined_names):
         """Unknown plan keys (typos) and wrongly typed values."""
         problems = []
@@ -157,13 +162,14 @@ class Plan:
 
 
 def _similar(left, right):
-    """Whether two keys differ by a typo (one edit, or a swapped pair)."""
-    if left == right:
-        return False
-    if abs(len(left) - len(right)) > 1:
-        return False
-    mismatches = sum(1 for a, b in zip(left, right) if a != b)
-    return mismatches <= 2
+    """Whether two keys are at most two edits apart (a typo)."""
+    previous = list(range(len(right) + 1))
+    for i, left_char in enumerate(left, 1):
+        current = [i]
+        for j, right_char in enumerate(right, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left_char != right_char)))
+        previous = current
+    return previous[-1] <= 2
 
 
 def vpc_region(crn):
@@ -273,13 +279,14 @@ def check(replacement, catalog, live_by_name, used_bgp_networks):
     existing = live_by_name.get(desired['name'])
     if existing is not None:
         diff = difference(desired, existing)
-        if diff.immutable:
-            fields = ', '.join(field for field, _current, _wanted in diff.immutable)
-            replacement.problems.append(f"{where}: the name {desired['name']} is taken by gateway {existing['id']}, which "
-                                        f'differs in {fields}; choose another recover_name_template')
-        return 'adopt'
-    if not replacement.problems:
-        replacement.problems += [f'{where}: {problem}' for problem in catalog_problems(catalog, desired)]
+        if not diff.immutable:
+            return 'adopt'
+        fields = ', '.join(field for field, _current, _wanted in diff.immutable)
+        replacement.problems.append(f"{where}: the name {desired['name']} is taken by gateway {existing['id']}, which "
+                                    f'differs in {fields}; choose another recover_name_template')
+    found = set(replacement.problems)
+    replacement.problems += [f'{where}: {problem}' for problem in catalog_problems(catalog, desired)
+                             if f'{where}: {problem}' not in found]
     cer = desired.get('bgp_cer_cidr')
     if cer:
         try:

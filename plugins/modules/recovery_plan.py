@@ -88,12 +88,12 @@ def build(module):
     backup = recovery.read_backup(params['backup_dir'])
     problems += backup.problems
     selected = dict(backup.gateways)
-    if not problems and plan.limit:
+    if plan.usable() and plan.limit:
         names = {section['gateway']['name']: host for host, section in backup.gateways.items()}
         problems += [f'plan: recover_limit names {name}, which is not in the backup' for name in plan.limit if name not in names]
         selected = {names[name]: backup.gateways[names[name]] for name in plan.limit if name in names}
     replacements = {}
-    if not problems:
+    if plan.usable() and selected:
         catalog = Catalog(module.connection)
         live = gather_gateways(module.connection, include=['macsec'], max_concurrency=params['max_concurrency'])
         live_by_name = {gateway['name']: gateway for gateway in live}
