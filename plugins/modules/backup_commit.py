@@ -18,7 +18,7 @@ options:
     description: The backup directory.
     type: path
     required: true
-  message:
+  commit_message:
     description: The commit message.
     type: str
     required: true
@@ -53,7 +53,7 @@ EXAMPLES = r"""
 - name: Commit the backup and push it to a private repository
   cloud_dr.ibm_direct_link.backup_commit:
     path: /srv/dl-backup
-    message: "Direct Link backup: 1 changed (12 gateways)"
+    commit_message: "Direct Link backup: 1 changed (12 gateways)"
     remote: git@git.example.com:network/dl-backup.git
 """
 
@@ -98,7 +98,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             path=dict(type='path', required=True),
-            message=dict(type='str', required=True),
+            commit_message=dict(type='str', required=True),
             remote=dict(type='str', default=''),
             branch=dict(type='str', default='main'),
             author_name=dict(type='str', default='Direct Link backup'),
@@ -122,7 +122,7 @@ def main():
     staged = git.run('diff', '--cached', '--quiet', check=False)[0] != 0
     commit = ''
     if staged and not module.check_mode:
-        git.run('commit', '--quiet', '--message', params['message'])
+        git.run('commit', '--quiet', '--message', params['commit_message'])
         commit = git.run('rev-parse', 'HEAD')[1]
     elif staged:
         git.run('reset', '--quiet')

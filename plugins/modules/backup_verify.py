@@ -82,9 +82,8 @@ def compare(module):
         module.fail_json(msg=f'The backup cannot be compared: {" | ".join(problems)}', drift=[], pending=[], checked=[])
     selected = {host: section for host, section in backup.gateways.items()
                 if not plan.limit or section['gateway']['name'] in plan.limit}
-    live = {g['name']: g for g in gather_gateways(module.connection, include=['virtual_connections', 'route_filters',
-                                                                                'as_prepends', 'macsec', 'status'],
-                                                  max_concurrency=params['max_concurrency'])}
+    include = ['virtual_connections', 'route_filters', 'as_prepends', 'macsec', 'status']
+    live = {g['name']: g for g in gather_gateways(module.connection, include=include, max_concurrency=params['max_concurrency'])}
     catalog = Catalog(module.connection)
     drifts, pending, checked = [], [], []
     for host, section in sorted(selected.items()):
