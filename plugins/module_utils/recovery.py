@@ -161,6 +161,29 @@ class Plan:
         return self.template().replace('{name}', name)
 
 
+def argument_spec():
+    """Options of the modules that read a backup with a plan (documented in the ``recovery`` doc fragment)."""
+    return dict(
+        backup_dir=dict(type='path', required=True),
+        plan=dict(type='dict', default={}),
+        defined_keys=dict(type='list', elements='str', default=[], no_log=False),
+        max_concurrency=dict(type='int', default=8),
+    )
+
+
+def load(params):
+    """The plan, the backup and the gateways selected by ``recover_limit``, with every problem found so far."""
+    plan = Plan(params['plan'])
+    backup = read_backup(params['backup_dir'])
+    problems = plan.problems(params['defined_keys']) + backup.problems
+    selected = dict(backup.gateways)
+    if plan.usable() and plan.limit:
+        names = {section['gateway']['name']: host for host, section in backup.gateways.items()}
+        problems += [f'plan: recover_limit names {name}, which is not in the backup' for name in plan.limit if name not in names]
+        selected = {names[name]: backup.gateways[names[name]] for name in plan.limit if name in names}
+    return plan, selected, problems
+
+
 def _similar(left, right):
     """Whether two keys are at most two edits apart (a typo)."""
     previous = list(range(len(right) + 1))

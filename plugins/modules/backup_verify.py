@@ -16,25 +16,8 @@ description:
   - Read-only; it never changes anything.
 author:
   - Cloud DR maintainers (@cloud-dr)
-options:
-  backup_dir:
-    description: The backup directory.
-    type: path
-    required: true
-  plan:
-    description: Plan values (as for M(cloud_dr.ibm_direct_link.recovery_plan)); without them the backup is compared as it is.
-    type: dict
-    default: {}
-  defined_keys:
-    description: Names of every C(recover_*) variable the user defined; unknown ones (typos) fail the check.
-    type: list
-    elements: str
-    default: []
-  max_concurrency:
-    description: At most this many requests in flight at once.
-    type: int
-    default: 8
 extends_documentation_fragment:
+  - cloud_dr.ibm_direct_link.recovery
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
@@ -75,13 +58,9 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module im
 def compare(module):
     """Return drift and pending lists; fail when anything drifted or the backup is unreadable."""
     params = module.params
-    plan = recovery.Plan(params['plan'])
-    backup = recovery.read_backup(params['backup_dir'])
-    problems = plan.problems(params['defined_keys']) + backup.problems
+    plan, selected, problems = recovery.load(params)
     if problems:
         module.fail_json(msg=f'The backup cannot be compared: {" | ".join(problems)}', drift=[], pending=[], checked=[])
-    selected = {host: section for host, section in backup.gateways.items()
-                if not plan.limit or section['gateway']['name'] in plan.limit}
     include = ['virtual_connections', 'route_filters', 'as_prepends', 'macsec', 'status']
     live = {g['name']: g for g in gather_gateways(module.connection, include=include, max_concurrency=params['max_concurrency'])}
     catalog = Catalog(module.connection)
@@ -101,15 +80,7 @@ def compare(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(
-            backup_dir=dict(type='path', required=True),
-            plan=dict(type='dict', default={}),
-            defined_keys=dict(type='list', elements='str', default=[], no_log=False),
-            max_concurrency=dict(type='int', default=8),
-        ),
-        supports_check_mode=True,
-    )
+    module = DirectLinkModule(argument_spec=recovery.argument_spec(), supports_check_mode=True)
     module.run(compare)
 
 

@@ -18,28 +18,8 @@ description:
   - Read-only; it never changes anything.
 author:
   - Cloud DR maintainers (@cloud-dr)
-options:
-  backup_dir:
-    description: The backup directory (the inventory the recovery runs with).
-    type: path
-    required: true
-  plan:
-    description:
-      - The plan values, keyed like the recover role's variables (C(recover_location_map), C(recover_port_map),
-        C(recover_router_map), C(recover_network_map), C(recover_name_template), C(recover_limit), C(recover_bgp)).
-    type: dict
-    default: {}
-  defined_keys:
-    description:
-      - Names of every C(recover_*) variable the user defined; unknown ones (typos) are reported as problems.
-    type: list
-    elements: str
-    default: []
-  max_concurrency:
-    description: At most this many requests in flight at once while reading the live account.
-    type: int
-    default: 8
 extends_documentation_fragment:
+  - cloud_dr.ibm_direct_link.recovery
   - cloud_dr.ibm_direct_link.auth
 attributes:
   check_mode:
@@ -83,15 +63,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module im
 def build(module):
     """Read the backup, remap, check; fail with every problem or return the replacements."""
     params = module.params
-    plan = recovery.Plan(params['plan'])
-    problems = plan.problems(params['defined_keys'])
-    backup = recovery.read_backup(params['backup_dir'])
-    problems += backup.problems
-    selected = dict(backup.gateways)
-    if plan.usable() and plan.limit:
-        names = {section['gateway']['name']: host for host, section in backup.gateways.items()}
-        problems += [f'plan: recover_limit names {name}, which is not in the backup' for name in plan.limit if name not in names]
-        selected = {names[name]: backup.gateways[names[name]] for name in plan.limit if name in names}
+    plan, selected, problems = recovery.load(params)
     replacements = {}
     if plan.usable() and selected:
         catalog = Catalog(module.connection)
@@ -114,15 +86,7 @@ def build(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(
-            backup_dir=dict(type='path', required=True),
-            plan=dict(type='dict', default={}),
-            defined_keys=dict(type='list', elements='str', default=[], no_log=False),
-            max_concurrency=dict(type='int', default=8),
-        ),
-        supports_check_mode=True,
-    )
+    module = DirectLinkModule(argument_spec=recovery.argument_spec(), supports_check_mode=True)
     module.run(build)
 
 

@@ -18,6 +18,25 @@ def backup(sim, tmp_path, directory, *extra, env=None):
     return run_playbook(sim, 'cloud_dr.ibm_direct_link.backup', tmp_path, ['-e', f'backup_dir={directory}', *extra], env=env)
 
 
+def process_tree(root_pid):
+    """The PIDs of a process and all its descendants (Ansible's workers start sessions of their own)."""
+    children = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open(f'/proc/{entry}/stat', encoding='utf-8') as stream:
+                    parent = int(stream.read().rsplit(')', 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, pending = [], [root_pid]
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        pending += children.get(pid, [])
+    return found
+
+
 def tree_digest(directory):
     """Every file of a directory with its sha256 and mode."""
     result = {}
@@ -93,7 +112,11 @@ def test_interrupted_backup_leaves_the_previous_one_intact(sim, tmp_path):
     while not staged and process.poll() is None and time.monotonic() < deadline:
         for entry in os.scandir(directory / 'host_vars' / 'gw_00000'):
             staged = staged or entry.name.endswith('.tmp')
-    os.killpg(process.pid, signal.SIGKILL)
+    for pid in process_tree(process.pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     process.wait()
     assert staged, 'the backup finished before it could be interrupted'
     after = {path: value for path, value in tree_digest(directory).items() if not path.endswith('.tmp')}

@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options of the modules that read a backup with a recovery plan."""
+
+
+class ModuleDocFragment:  # pylint: disable=too-few-public-methods
+    """A backup directory and a recovery plan."""
+
+    DOCUMENTATION = r"""
+options:
+  backup_dir:
+    description: The backup directory (the inventory the recovery runs with).
+    type: path
+    required: true
+  plan:
+    description:
+      - The plan values, keyed like the recover role's variables (C(recover_location_map), C(recover_port_map),
+        C(recover_router_map), C(recover_network_map), C(recover_name_template), C(recover_limit), C(recover_bgp)).
+      - Without them the backup is taken as it is (same names and locations).
+    type: dict
+    default: {}
+  defined_keys:
+    description:
+      - Names of every C(recover_*) variable the user defined; unknown ones (typos) are reported as problems.
+    type: list
+    elements: str
+    default: []
+  max_concurrency:
+    description: At most this many requests in flight at once while reading the live account.
+    type: int
+    default: 8
+"""
