@@ -18,7 +18,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_s
 PLAN_KEYS = ('recover_location_map', 'recover_port_map', 'recover_router_map', 'recover_network_map',
              'recover_name_template', 'recover_limit', 'recover_bgp')
 ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_max_concurrency',
-             'recover_backup_dir', 'recover_inventory_group')
+             'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first')
 MAX_FILE_BYTES = 1024 * 1024
 
 

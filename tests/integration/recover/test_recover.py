@@ -40,15 +40,15 @@ def write_plan(tmp_path, **changes):
     return path
 
 
-@pytest.mark.parametrize('mode', ['lost', 'down'])
-def test_full_drill(sim, tmp_path, backup_dir, mode):
+@pytest.mark.parametrize('mode, start_all_first', [('lost', 'true'), ('down', 'false')])
+def test_full_drill(sim, tmp_path, backup_dir, mode, start_all_first):
     sim.disaster(location='dal10', mode=mode)
     sim.reset_stats()
     planned = recover(sim, tmp_path, backup_dir, '--check', '--diff')
     assert planned.rc == 0, planned.output
     assert sim.stats()['mutating'] == 0
 
-    first = recover(sim, tmp_path, backup_dir)
+    first = recover(sim, tmp_path, backup_dir, '-e', f'recover_start_all_first={start_all_first}')
     assert first.rc == 0, first.output
     for name in DAL10:
         replacement = sim.gateway(f'{name}-dr')
