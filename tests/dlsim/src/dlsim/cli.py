@@ -15,15 +15,14 @@ from dlsim.iam import DEFAULT_ACCOUNT
 
 def _serve(options):
     api_keys = seeds.default_api_keys()
-    for item in options.api_key or []:
-        key, _sep, account = item.partition(':')
-        api_keys[key] = account or DEFAULT_ACCOUNT
+    if options.api_key:  # the keys given replace the default ones
+        api_keys = {}
+        for item in options.api_key:
+            key, _sep, account = item.partition(':')
+            api_keys[key] = account or DEFAULT_ACCOUNT
     simulator = server.build(seed=options.seed, api_keys=api_keys, token_ttl=options.token_ttl,
                              provision_delay=options.provision_delay, vc_delay=options.vc_delay,
-                             state_file=options.state_file)
-    simulator.faults.latency_ms = options.latency_ms
-    if options.fault_rate:
-        simulator.faults.rate = options.fault_rate
+                             state_file=options.state_file, latency_ms=options.latency_ms, fault_rate=options.fault_rate)
     httpd = server.make_server(options.host, options.port, simulator)
     stopping = threading.Event()
 
@@ -117,7 +116,7 @@ def parser():
     serve.add_argument('--fault-rate', type=float, default=0.0, help='share of API requests answered 429/500/502/503')
     serve.add_argument('--token-ttl', type=int, default=3600, help='IAM token lifetime in seconds')
     serve.add_argument('--state-file', help='load the state from this file and save every change to it')
-    serve.add_argument('--api-key', action='append', help='accept this API key (KEY or KEY:ACCOUNT_ID); repeatable')
+    serve.add_argument('--api-key', action='append', help='accept this API key (KEY or KEY:ACCOUNT_ID; repeatable) instead of the default keys')
     serve.set_defaults(run=_serve)
     start = commands.add_parser('start', help='run "dlsim serve" in the background, recording its PID and URL')
     start.add_argument('--run-dir', required=True, help='where dlsim.pid, dlsim.url and dlsim.log are written')

@@ -26,10 +26,10 @@ class TokenError(Exception):
 class TokenService:
     """Issues and checks access tokens for a set of known API keys (key → account id)."""
 
-    def __init__(self, api_keys, ttl=3600):
+    def __init__(self, api_keys, ttl=3600, signing_key=None):
         self.api_keys = dict(api_keys)
         self.ttl = ttl
-        self._secret = secrets.token_bytes(32)
+        self._secret = signing_key or secrets.token_bytes(32)
 
     def issue(self, api_key, now=None):
         """Return the IAM token response for ``api_key``, or None when the key is unknown."""

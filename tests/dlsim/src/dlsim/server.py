@@ -5,6 +5,7 @@ outside the lock, so a slow API still serves many requests at once, like the rea
 """
 
 import datetime
+import hashlib
 import json
 import os
 import random
@@ -13,6 +14,7 @@ import socket
 import tempfile
 import threading
 import time
+import traceback
 import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,9 +53,11 @@ class Request:
 class Faults:
     """Injected faults: latency, error responses, lost responses and IAM outages."""
 
-    def __init__(self):
-        self.latency_ms = 0
-        self.rate = 0.0
+    def __init__(self, latency_ms=0, rate=0.0):
+        self.base_latency_ms = latency_ms  # from the command line; what an empty configuration returns to
+        self.base_rate = rate
+        self.latency_ms = latency_ms
+        self.rate = rate
         self.statuses = [429, 500, 502, 503]
         self.retry_after = 1
         self.lost_response_rate = 0.0
@@ -63,21 +67,20 @@ class Faults:
         self.random = random.Random(0)
 
     def configure(self, settings):
-        """Replace the fault settings (an empty dict clears them all but the CLI latency)."""
+        """Replace the fault settings; those left out return to the command line's (an empty dict clears)."""
         known = {'latency_ms', 'rate', 'statuses', 'retry_after', 'lost_response_rate', 'lost_response_methods',
                  'iam_outage_seconds', 'paths', 'seed'}
         unknown = set(settings) - known
         if unknown:
             raise bad_request(f"Unknown fault setting(s): {', '.join(sorted(unknown))}.")
-        self.rate = float(settings.get('rate', 0.0))
+        self.rate = float(settings.get('rate', self.base_rate))
         self.statuses = list(settings.get('statuses', [429, 500, 502, 503]))
         self.retry_after = settings.get('retry_after', 1)
         self.lost_response_rate = float(settings.get('lost_response_rate', 0.0))
         self.lost_response_methods = list(settings.get('lost_response_methods', ['POST']))
         self.iam_outage_until = time.time() + float(settings.get('iam_outage_seconds', 0))
         self.paths = settings.get('paths')
-        if 'latency_ms' in settings:
-            self.latency_ms = int(settings['latency_ms'])
+        self.latency_ms = int(settings.get('latency_ms', self.base_latency_ms))
         if 'seed' in settings:
             self.random.seed(settings['seed'])
 
@@ -119,11 +122,11 @@ class Stats:
 class Simulator:
     """Everything the request handler shares: state, tokens, faults, stats, persistence."""
 
-    def __init__(self, doc, tokens, provision_delay=3.0, vc_delay=1.0, state_file=None):
+    def __init__(self, doc, tokens, faults, provision_delay=3.0, vc_delay=1.0, state_file=None):  # pylint: disable=too-many-arguments
         self.lock = threading.RLock()
         self.state = Account(doc, provision_delay=provision_delay, vc_delay=vc_delay)
         self.tokens = tokens
-        self.faults = Faults()
+        self.faults = faults
         self.stats = Stats()
         self.state_file = state_file
 
@@ -138,15 +141,32 @@ class Simulator:
         os.replace(temporary, self.state_file)
 
     def replace_state(self, doc):
-        """Load a new state document (seed or reset), keeping delays."""
+        """Load a new state document (seed or reset), keeping delays and planned create failures."""
+        failing_creates = self.state.failing_creates
         self.state = Account(doc, provision_delay=self.state.provision_delay, vc_delay=self.state.vc_delay)
+        self.state.failing_creates = failing_creates
         self.persist()
+
+    def configure_faults(self, settings):
+        """POST /_sim/faults: transport faults, plus ``fail_creates`` (a plan or a list of plans, see
+        Account.fail_next_creates).  Settings left out are cleared."""
+        if not isinstance(settings, dict):
+            raise bad_request('Fault settings must be a JSON object.')
+        settings = dict(settings)
+        plans = settings.pop('fail_creates', [])
+        self.faults.configure(settings)
+        self.state.fail_next_creates(plans if isinstance(plans, list) else [plans])
+
+    def describe_faults(self):
+        """The current fault settings."""
+        return dict(self.faults.describe(), fail_creates=self.state.failing_creates)
 
 
 class Handler(BaseHTTPRequestHandler):
     """One HTTP request."""
 
     protocol_version = 'HTTP/1.1'
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
     server_version = 'dlsim/0.1'
     sim = None  # set by make_server
 
@@ -183,12 +203,8 @@ class Handler(BaseHTTPRequestHandler):
         return Request(method, parsed.path.rstrip('/') or '/', query, self.headers, body, f'http://{host}')
 
     def _send(self, status, body=None, headers=None, trace=None):
-        payload = b''
-        content_type = None
-        if isinstance(body, bytes):
-            payload, content_type = body, 'application/pdf'
-        elif body is not None:
-            payload, content_type = json.dumps(body).encode(), 'application/json'
+        """Answer; ``body`` is None, an encode()d pair, or a JSON document that nobody else can be changing."""
+        payload, content_type = body if isinstance(body, tuple) else encode(body)
         self.send_response(status)
         self.send_header('X-Global-Transaction-ID', trace or new_trace())
         if content_type:
@@ -214,6 +230,16 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method):
         request = self._request(method)
         trace = new_trace()
+        try:
+            self._route(request, trace)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True  # the client went away; nobody to answer
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # A simulator bug must still give the client an answer in IBM's shape (and the log a traceback).
+            traceback.print_exc()
+            self._send_error(ApiError(500, 'internal_error', f'dlsim internal error: {type(exc).__name__}: {exc}'), trace)
+
+    def _route(self, request, trace):
         try:
             if request.path == '/healthz':
                 self._send(200, {'status': 'ok'}, trace=trace)
@@ -303,6 +329,7 @@ class Handler(BaseHTTPRequestHandler):
             if request.method in MUTATING:
                 sim.stats.mutating += 1
             status, body, headers = handler(sim, request, account, **params)
+            body = encode(body)  # inside the lock: the body may share objects with the state
             if request.method in MUTATING:
                 sim.persist()
             if lose:
@@ -348,10 +375,10 @@ class Handler(BaseHTTPRequestHandler):
                 sim.replace_state(seeds.load(body))
                 result = {'gateways': len(sim.state.doc['gateways'])}
             elif (request.method, name) == ('GET', 'faults'):
-                result = sim.faults.describe()
+                result = sim.describe_faults()
             elif (request.method, name) == ('POST', 'faults'):
-                sim.faults.configure(body)
-                result = sim.faults.describe()
+                sim.configure_faults(body)
+                result = sim.describe_faults()
             elif (request.method, name) == ('POST', 'disaster'):
                 result = sim.state.disaster(body.get('location'), body.get('mode', 'lost'))
                 sim.persist()
@@ -361,8 +388,19 @@ class Handler(BaseHTTPRequestHandler):
                 result = {'id': gateway['id'], 'name': gateway['name'], 'operational_status': gateway['operational_status']}
             else:
                 raise ApiError(404, 'not_found', f'No simulator control {request.method} /_sim/{name}.')
-            payload = json.loads(json.dumps(result))
+            payload = encode(result)
         self._send(200, payload, trace=trace)
+
+
+def encode(body):
+    """(payload bytes, content type) of a response body: JSON for documents, PDF for bytes, nothing for None."""
+    if body is None:
+        return b'', None
+    if isinstance(body, tuple):
+        return body
+    if isinstance(body, bytes):
+        return body, 'application/pdf'
+    return json.dumps(body).encode(), 'application/json'
 
 
 def make_server(host, port, simulator):
@@ -373,14 +411,23 @@ def make_server(host, port, simulator):
     return server
 
 
-def build(seed='demo', api_keys=None, token_ttl=3600, provision_delay=3.0, vc_delay=1.0, state_file=None):
-    """A Simulator loaded from the state file when it exists, else from ``seed``."""
+def build(seed='demo', api_keys=None, token_ttl=3600, provision_delay=3.0, vc_delay=1.0, state_file=None,  # pylint: disable=too-many-arguments
+          latency_ms=0, fault_rate=0.0):
+    """A Simulator loaded from the state file when it exists, else from ``seed``.
+
+    With a state file, tokens are signed with a key derived from its path, so that tokens issued before a
+    crash stay valid after the restart (as real IAM tokens outlive a Direct Link outage).
+    """
+    signing_key = None
+    if state_file:
+        signing_key = hashlib.sha256(b'dlsim-token-key:' + os.path.abspath(state_file).encode()).digest()
     if state_file and os.path.exists(state_file):
         with open(state_file, encoding='utf-8') as stream:
             doc = json.load(stream)
     else:
         doc = seeds.load({'seed': seed} if isinstance(seed, str) else seed)
-    simulator = Simulator(doc, TokenService(api_keys or seeds.default_api_keys(), ttl=token_ttl),
+    simulator = Simulator(doc, TokenService(api_keys or seeds.default_api_keys(), ttl=token_ttl, signing_key=signing_key),
+                          Faults(latency_ms=latency_ms, rate=fault_rate),
                           provision_delay=provision_delay, vc_delay=vc_delay, state_file=state_file)
     simulator.persist()
     return simulator

@@ -9,7 +9,6 @@ deadlines whenever the state is read, so no background thread is needed and a st
 All methods are called with the server's lock held.
 """
 
-import copy
 import datetime
 import hashlib
 import ipaddress
@@ -41,6 +40,9 @@ CROSS_ACCOUNT_FIELDS = ('bgp_status', 'bgp_status_updated_at', 'connection_mode'
                         'speed_mbps', 'type')
 SUB_RESOURCES = ('virtual_connections', 'export_route_filters', 'import_route_filters', 'macsec_config', 'macsec_caks')
 FILTER_KINDS = ('export', 'import')
+FAILURE_STATUSES = ('failed', 'create_rejected')
+DEFAULT_FAILURE_REASONS = ({'code': 'provisioning_failed', 'message': 'The gateway could not be provisioned.'},)
+NULLABLE_PATCH_FIELDS = {'authentication_key', 'bfd_config', 'loa_reject_reason', 'patch_panel_completion_notice', 'vlan'}
 
 
 def now_iso(epoch=None):
@@ -103,23 +105,32 @@ class Account:
         self.delete_delay = vc_delay if delete_delay is None else delete_delay
         self.doc.setdefault('gateways', [])
         self.doc.setdefault('route_reports', {})
+        self.failing_creates = []  # see fail_next_creates()
+        self._next_deadline = 0.0  # the first tick() scans everything and finds the real one
+        self._indexed = None
+        self._indexed_count = 0
+        self._by_id = self._by_name = self._by_network = {}
 
     # ----------------------------------------------------------------- lookups and lifecycles
+    def _schedule(self, deadline):
+        """Remember a lifecycle deadline, so that tick() has nothing to do before the earliest one."""
+        self._next_deadline = min(self._next_deadline, deadline)
+        return deadline
+
     def tick(self, now=None):
-        """Advance every time-based lifecycle to ``now``."""
+        """Advance every time-based lifecycle to ``now`` (a no-op before the earliest pending deadline)."""
         now = now if now is not None else time.time()
+        if now < self._next_deadline:
+            return
+        pending = [float('inf')]
         remaining = []
         for gateway in self.doc['gateways']:
             deadline = gateway.get('_ready_at')
             if deadline is not None and now >= deadline and gateway['operational_status'] == 'create_pending':
-                gateway['operational_status'] = 'provisioned'
-                gateway['bgp_status'] = 'established'
-                gateway['bgp_status_updated_at'] = now_iso(deadline)
-                gateway.pop('_ready_at')
-                if gateway.get('macsec_config'):
-                    gateway['macsec_config']['status'] = 'secured'
+                self._settle_create(gateway, deadline)
             if gateway.get('_delete_at') is not None and now >= gateway['_delete_at']:
                 continue
+            pending += [gateway[key] for key in ('_ready_at', '_delete_at') if gateway.get(key) is not None]
             vcs = []
             for vc in gateway.get('virtual_connections', []):
                 if vc.get('_delete_at') is not None and now >= vc['_delete_at']:
@@ -127,23 +138,63 @@ class Account:
                 if vc.get('_ready_at') is not None and now >= vc['_ready_at'] and vc['status'] == 'pending':
                     vc['status'] = 'attached'
                     vc.pop('_ready_at')
+                pending += [vc[key] for key in ('_ready_at', '_delete_at') if vc.get(key) is not None]
                 vcs.append(vc)
             gateway['virtual_connections'] = vcs
             remaining.append(gateway)
-        self.doc['gateways'] = remaining
+        if len(remaining) != len(self.doc['gateways']):
+            self.doc['gateways'] = remaining
+        self._next_deadline = min(pending)
+
+    @staticmethod
+    def _settle_create(gateway, deadline):
+        """End ``create_pending``: provisioned, or the failure status fail_next_creates() planned for it."""
+        gateway.pop('_ready_at')
+        failure = gateway.pop('_fail_to', None)
+        if failure:
+            gateway['operational_status'] = failure['to']
+            gateway['operational_status_reasons'] = failure['reasons']
+            return
+        gateway['operational_status'] = 'provisioned'
+        gateway['bgp_status'] = 'established'
+        gateway['bgp_status_updated_at'] = now_iso(deadline)
+        if gateway.get('macsec_config'):
+            gateway['macsec_config']['status'] = 'secured'
+
+    def _index(self):
+        """Gateways by id, by (account, name) and by BGP network, rebuilt when the gateway list was replaced or
+        shrank; create_gateway() and update_gateway() keep it current themselves."""
+        gateways = self.doc['gateways']
+        if self._indexed is not gateways or self._indexed_count != len(gateways):
+            self._by_id = {g['id']: g for g in gateways}
+            self._by_name = {(g['_account'], g['name']): g for g in gateways}
+            self._by_network = {self._bgp_network(g): g for g in gateways}
+            self._indexed, self._indexed_count = gateways, len(gateways)
+        return self
+
+    def _add_to_index(self, gateway):
+        self._index()
+        self._by_id[gateway['id']] = gateway
+        self._by_name[(gateway['_account'], gateway['name'])] = gateway
+        self._by_network[self._bgp_network(gateway)] = gateway
+        self._indexed_count += 1
 
     def visible(self, account):
         """Gateways the account can see: its own and other accounts' gateways shared with it."""
-        return [g for g in self.doc['gateways'] if g['_account'] == account or account in g.get('_shared_with', [])]
+        return [g for g in self.doc['gateways'] if self._can_see(account, g)]
+
+    @staticmethod
+    def _can_see(account, gateway):
+        return gateway['_account'] == account or account in gateway.get('_shared_with', [])
 
     def gateway(self, account, gateway_id, own=True):
         """The gateway record for an id (400 when malformed, 404 when unknown or not visible)."""
-        if not UUID_RE.match(gateway_id or ''):
+        if not isinstance(gateway_id, str) or not UUID_RE.match(gateway_id):
             raise bad_request('Invalid Gateway Id.', 'invalid_id')
-        for gateway in self.visible(account):
-            if gateway['id'] == gateway_id and (not own or gateway['_account'] == account):
-                return gateway
-        raise not_found('Cannot find Gateway', 'not_found')
+        gateway = self._index()._by_id.get(gateway_id)
+        if gateway is None or not self._can_see(account, gateway) or (own and gateway['_account'] != account):
+            raise not_found('Cannot find Gateway', 'not_found')
+        return gateway
 
     def catalog(self):
         """The offering catalog of this simulator."""
@@ -174,7 +225,7 @@ class Account:
         if gateway.get('macsec_config'):
             config = gateway['macsec_config']
             view['macsec'] = {key: config[key] for key in ('active', 'security_policy', 'status', 'status_reasons')}
-        return copy.deepcopy(view)
+        return view
 
     @staticmethod
     def render_vc(vc):
@@ -212,8 +263,8 @@ class Account:
         if not any(cer_if.network.subnet_of(network) for network in BGP_NETWORKS if network.version == cer_if.version):
             raise bad_request('BGP CIDRs must be within 10.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 or 169.254.0.0/16.',
                               'invalid_field')
-        wanted = str(cer_if.network)
-        if any(self._bgp_network(g) == wanted for g in self.doc['gateways'] if g['id'] != exclude_id):
+        holder = self._index()._by_network.get(str(cer_if.network))
+        if holder is not None and holder['id'] != exclude_id:
             raise bad_request('Please make sure localIP and remoteIP are not in use', 'bgp_cidr_in_use')
         return cer_if.network
 
@@ -227,7 +278,7 @@ class Account:
         return gateway.get('_bgp_network')
 
     def _auto_bgp_cidrs(self):
-        used = {self._bgp_network(g) for g in self.doc['gateways']}
+        used = self._index()._by_network
         for network in AUTO_BGP_NETWORK.subnets(new_prefix=30):
             if str(network) not in used and network.network_address != AUTO_BGP_NETWORK.network_address:
                 hosts = list(network.hosts())
@@ -361,7 +412,8 @@ class Account:
             raise bad_request('VLAN must be between 2 and 3967.', 'invalid_vlan')
 
     def _name_taken(self, account, name, exclude_id=None):
-        return any(g['name'] == name and g['id'] != exclude_id for g in self.doc['gateways'] if g['_account'] == account)
+        holder = self._index()._by_name.get((account, name))
+        return holder is not None and holder['id'] != exclude_id
 
     # ----------------------------------------------------------------- gateways
     def create_gateway(self, account, body):
@@ -445,7 +497,8 @@ class Account:
             gateway['authentication_key'] = {'crn': body['authentication_key']['crn']}
         if kind == 'connect':
             gateway.update({'port': {'id': body['port']['id']}, 'provider_api_managed': False,
-                            'operational_status': 'create_pending', '_ready_at': now_epoch + self.provision_delay})
+                            'operational_status': 'create_pending',
+                            '_ready_at': self._schedule(now_epoch + self.provision_delay)})
             self.port(body['port']['id'])['direct_link_count'] += 1
         else:
             gateway.update({
@@ -458,6 +511,12 @@ class Account:
                 gateway['vlan'] = body['vlan']
             if body.get('macsec') is not None:
                 gateway['macsec_config'], gateway['macsec_caks'] = self._new_macsec(body['macsec'], now)
+        failure = self._planned_failure(location['name'])
+        if failure and kind == 'connect':
+            gateway['_fail_to'] = failure
+        elif failure:
+            gateway.update({'operational_status': failure['to'], 'operational_status_reasons': failure['reasons']})
+        self._add_to_index(gateway)  # before the append, which the index then accounts for
         self.doc['gateways'].append(gateway)
         return gateway
 
@@ -468,17 +527,17 @@ class Account:
             raise bad_request('Invalid request body: expected a JSON object.', 'invalid_body')
         allowed = {'authentication_key', 'bfd_config', 'bgp_asn', 'bgp_cer_cidr', 'bgp_ibm_cidr', 'connection_mode',
                    'default_export_route_filter', 'default_import_route_filter', 'global', 'loa_reject_reason',
-                   'macsec', 'metered', 'name', 'operational_status', 'patch_panel_completion_notice', 'speed_mbps',
-                   'vlan'}
+                   'metered', 'name', 'operational_status', 'patch_panel_completion_notice', 'speed_mbps', 'vlan'}
         unknown = sorted(set(patch) - allowed)
         if unknown:
             raise bad_request(f"Field(s) cannot be updated: {', '.join(unknown)}.", 'invalid_field')
         if gateway['operational_status'] in ('create_pending', 'delete_pending', 'configuring'):
             raise bad_request(f"Gateway cannot be updated while its operational_status is {gateway['operational_status']}.",
                               'invalid_state')
+        not_nullable = sorted(field for field, value in patch.items() if value is None and field not in NULLABLE_PATCH_FIELDS)
+        if not_nullable:
+            raise bad_request(f"Field(s) cannot be null: {', '.join(not_nullable)}.", 'invalid_field')
         self._validate_common({k: v for k, v in patch.items() if v is not None})
-        if 'macsec' in patch and len(patch) > 1:
-            raise bad_request('MACsec updates must be sent alone.', 'invalid_field')
         if 'name' in patch and self._name_taken(account, patch['name'], exclude_id=gateway_id):
             raise conflict('A gateway with the same name already exists', 'gateway_name_exists')
         if 'speed_mbps' in patch and patch['speed_mbps'] is not None:
@@ -511,16 +570,14 @@ class Account:
                     current = gateway.get('bfd_config') or {'multiplier': 3, 'bfd_status': 'init', 'bfd_status_updated_at': now}
                     current.update({k: v for k, v in value.items() if k in ('interval', 'multiplier') and v is not None})
                     gateway['bfd_config'] = current
-            elif field == 'macsec':
-                if not gateway.get('macsec_config'):
-                    raise bad_request('A MACsec config cannot be added to a gateway created without MACsec.', 'invalid_field')
-                gateway['macsec_config'].update({k: v for k, v in (value or {}).items()
-                                                 if k in ('active', 'sak_rekey', 'security_policy', 'window_size')})
+            elif field == 'loa_reject_reason':
+                gateway['_loa_reject_reason'] = value
             elif value is None:
                 gateway.pop(field, None)
             else:
                 gateway[field] = value
-        gateway['updated_at'] = now
+        if {'name', 'bgp_cer_cidr', 'bgp_ibm_cidr'} & set(patch):
+            self._indexed = None
         return gateway
 
     def delete_gateway(self, account, gateway_id):
@@ -534,7 +591,7 @@ class Account:
                               'invalid_state')
         if gateway['operational_status'] != 'delete_pending':
             gateway['operational_status'] = 'delete_pending'
-            gateway['_delete_at'] = time.time() + self.delete_delay
+            gateway['_delete_at'] = self._schedule(time.time() + self.delete_delay)
             if gateway.get('port'):
                 self.port(gateway['port']['id'])['direct_link_count'] -= 1
 
@@ -574,7 +631,7 @@ class Account:
                 raise conflict('A classic virtual connection already exists on this gateway', 'vc_classic_exists')
         now_epoch = time.time()
         vc = {'created_at': now_iso(now_epoch), 'id': str(uuid.uuid4()), 'name': body['name'], 'type': body['type'],
-              'status': 'pending', '_ready_at': now_epoch + self.vc_delay}
+              'status': 'pending', '_ready_at': self._schedule(now_epoch + self.vc_delay)}
         if body.get('network_id'):
             vc['network_id'] = body['network_id']
             network_account = account_of_crn(body['network_id'])
@@ -609,7 +666,7 @@ class Account:
         if vc['status'] != 'deleting':
             vc['status'] = 'deleting'
             vc.pop('_ready_at', None)
-            vc['_delete_at'] = time.time() + self.delete_delay
+            vc['_delete_at'] = self._schedule(time.time() + self.delete_delay)
 
     # ----------------------------------------------------------------- route filters and AS prepends
     def filters(self, account, gateway_id, kind):
@@ -757,6 +814,29 @@ class Account:
                         item['provision_enabled'] = False
         return {'location': location, 'mode': mode, 'gateways': sorted(g['name'] for g in affected)}
 
+    def fail_next_creates(self, plans):
+        """Plan failures: each plan ``{"count": N, "location": optional, "to": "failed"|"create_rejected",
+        "reasons": optional}`` makes the next N gateway creates (at that location, or anywhere) end in ``to``
+        instead of ``provisioned`` (connect: when create_pending ends; dedicated: at once)."""
+        checked = []
+        for plan in plans:
+            if not isinstance(plan, dict) or set(plan) - {'count', 'location', 'to', 'reasons'}:
+                raise bad_request('A failing-create plan is an object with count, location, to and reasons.', 'invalid_field')
+            to = plan.get('to', 'failed')
+            if to not in FAILURE_STATUSES:
+                raise bad_request(f"A failing create ends in one of {', '.join(FAILURE_STATUSES)}, not '{to}'.", 'invalid_field')
+            checked.append({'count': int(plan.get('count', 1)), 'location': plan.get('location'), 'to': to,
+                            'reasons': plan.get('reasons') or list(DEFAULT_FAILURE_REASONS)})
+        self.failing_creates = checked
+
+    def _planned_failure(self, location):
+        """The failure planned for the next create at ``location``, if any (and count it as used)."""
+        for plan in self.failing_creates:
+            if plan['count'] > 0 and plan['location'] in (None, location):
+                plan['count'] -= 1
+                return {'to': plan['to'], 'reasons': plan['reasons']}
+        return None
+
     def advance(self, gateway_id=None, name=None, to=None, reasons=None):
         """Move a gateway's lifecycle on: the next dedicated step, or straight to ``to``."""
         candidates = [g for g in self.doc['gateways'] if g['id'] == gateway_id or (name and g['name'] == name)]
@@ -780,8 +860,7 @@ class Account:
             if gateway.get('macsec_config'):
                 gateway['macsec_config']['status'] = 'secured'
         if to in ('failed', 'create_rejected'):
-            gateway['operational_status_reasons'] = reasons or [
-                {'code': 'provisioning_failed', 'message': 'The gateway could not be provisioned.'}]
+            gateway['operational_status_reasons'] = reasons or list(DEFAULT_FAILURE_REASONS)
         if to == 'loa_created':
             gateway['_loa'] = True
         return gateway
