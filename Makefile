@@ -67,7 +67,7 @@ demo: setup
 	$(BIN)/python tools/demo.py
 
 bench: setup
-	$(BIN)/python tests/perf/bench.py
+	PYTHONPATH=$(COLLECTIONS) $(BIN)/python tests/perf/bench.py
 
 clean:
 	rm -rf $(VENV) tests/output demo-output bench-results

@@ -29,5 +29,5 @@ options:
   max_concurrency:
     description: At most this many requests in flight at once while reading the live account.
     type: int
-    default: 8
+    default: 16
 """

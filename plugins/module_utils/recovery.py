@@ -12,6 +12,7 @@ import ipaddress
 import os
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import catalog_problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import difference, validate
 
@@ -167,7 +168,7 @@ def argument_spec():
         backup_dir=dict(type='path', required=True),
         plan=dict(type='dict', default={}),
         defined_keys=dict(type='list', elements='str', default=[], no_log=False),
-        max_concurrency=dict(type='int', default=8),
+        max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
     )
 
 

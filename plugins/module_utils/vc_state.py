@@ -10,7 +10,7 @@ explicitly) rather than sent to an API that would reject them.
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle import (
     create_once, find_vc, wait_for_vcs)
@@ -78,7 +78,7 @@ def _describe(vc):
     return described
 
 
-def apply(connection, gateway, vc_plan, wait, timeout, max_concurrency=8):
+def apply(connection, gateway, vc_plan, wait, timeout, max_concurrency=DEFAULT_MAX_CONCURRENCY):
     """Create and delete what the plan says (concurrently); wait for the result when asked. Returns results."""
     if vc_plan.problems:
         raise DirectLinkError(f"Gateway '{gateway['name']}': " + '; '.join(vc_plan.problems))

@@ -254,7 +254,7 @@ options:
   max_concurrency:
     description: At most this many virtual connection requests in flight at once.
     type: int
-    default: 8
+    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
@@ -344,6 +344,7 @@ actions:
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, normalize, vc_state
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog, catalog_problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import (
@@ -520,7 +521,7 @@ def main():
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=1800),
         force=dict(type='bool', default=False),
-        max_concurrency=dict(type='int', default=8),
+        max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
     )
     module = DirectLinkModule(argument_spec=argument_spec, required_one_of=[('name', 'id')], supports_check_mode=True)
     module.run(run)

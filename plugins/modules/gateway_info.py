@@ -46,7 +46,7 @@ options:
   max_concurrency:
     description: At most this many requests in flight at once.
     type: int
-    default: 8
+    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
@@ -172,6 +172,7 @@ gateways:
       type: dict
 """
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import INCLUDE_CHOICES, gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
@@ -196,7 +197,7 @@ def main():
             include=dict(type='list', elements='str', choices=list(INCLUDE_CHOICES) + ['all'],
                          default=['virtual_connections', 'route_filters', 'as_prepends', 'macsec']),
             include_cross_account=dict(type='bool', default=False),
-            max_concurrency=dict(type='int', default=8),
+            max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
         ),
         supports_check_mode=True,
     )

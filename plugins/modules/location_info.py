@@ -25,7 +25,7 @@ options:
   max_concurrency:
     description: At most this many requests in flight at once.
     type: int
-    default: 8
+    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
@@ -70,7 +70,7 @@ locations:
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
 
@@ -97,7 +97,7 @@ def main():
         argument_spec=dict(
             offering_type=dict(type='str', choices=['connect', 'dedicated', 'all'], default='all'),
             include_routers=dict(type='bool', default=True),
-            max_concurrency=dict(type='int', default=8),
+            max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
         ),
         supports_check_mode=True,
     )

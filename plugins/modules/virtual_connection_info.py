@@ -20,7 +20,7 @@ options:
   max_concurrency:
     description: At most this many requests in flight at once.
     type: int
-    default: 8
+    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
 attributes:
@@ -67,6 +67,7 @@ virtual_connections:
       type: dict
 """
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
@@ -87,7 +88,7 @@ def gather(module):
 def main():
     """Module entry point."""
     module = DirectLinkModule(
-        argument_spec=dict(gateway=dict(type='str'), max_concurrency=dict(type='int', default=8)),
+        argument_spec=dict(gateway=dict(type='str'), max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY)),
         supports_check_mode=True,
     )
     module.run(gather)
