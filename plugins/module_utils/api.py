@@ -10,6 +10,7 @@ return ``(items, etag)``, and where "not found" is a natural answer (a gateway t
 
 import functools
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import renew_token
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import (
     from_api_exception, from_request_exception, is_iam_failure)
 
@@ -30,6 +31,10 @@ class Connection:
         self.sdk = sdk
         self.retry = retry
 
+    def renew_token(self):
+        """Drop the access token so that the next call fetches a fresh one; False when nothing could fetch one."""
+        return renew_token(self.sdk.authenticator)
+
 
 def sdk_call(not_found=_RAISE, idempotent=True):
     """Decorate ``function(sdk, ...)`` into ``function(connection, ...)`` with retries and error mapping.
@@ -40,10 +45,19 @@ def sdk_call(not_found=_RAISE, idempotent=True):
     def decorate(function):
         operation = function.__name__
 
+        def call(connection, *args, **kwargs):
+            try:
+                return connection.retry.run(lambda: function(connection.sdk, *args, **kwargs), idempotent=idempotent)
+            except ApiException as exc:
+                # A token that expired on its way to the service (401) is renewed once; the service did not act.
+                if exc.status_code == 401 and not is_iam_failure(exc) and connection.renew_token():
+                    return connection.retry.run(lambda: function(connection.sdk, *args, **kwargs), idempotent=idempotent)
+                raise
+
         @functools.wraps(function)
         def wrapper(connection, *args, **kwargs):
             try:
-                return connection.retry.run(lambda: function(connection.sdk, *args, **kwargs), idempotent=idempotent)
+                return call(connection, *args, **kwargs)
             except ApiException as exc:
                 if exc.status_code == 404 and not_found is not _RAISE and not is_iam_failure(exc):
                     return list(not_found) if isinstance(not_found, list) else not_found

@@ -82,6 +82,24 @@ class ReusedTokenAuthenticator(Authenticator):
         """Add the Authorization header to an outgoing request."""
         req['headers']['Authorization'] = f'Bearer {self.current_token()}'
 
+    def discard(self):
+        """Stop using the reused token (the service refused it); False when there is no API key to replace it."""
+        if self.fallback is None:
+            return False
+        self.expires_at = 0
+        return renew_token(self.fallback)
+
+
+def renew_token(authenticator):
+    """Make ``authenticator`` fetch a new access token for its next request; False when it cannot."""
+    if isinstance(authenticator, ReusedTokenAuthenticator):
+        return authenticator.discard()
+    token_manager = getattr(authenticator, 'token_manager', None)
+    if token_manager is None:
+        return False
+    token_manager.expire_time = token_manager.refresh_time = 0
+    return True
+
 
 def iam_authenticator(params):
     """An IAMAuthenticator for the API key in ``params`` (None when there is no key)."""

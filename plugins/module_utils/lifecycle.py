@@ -4,7 +4,7 @@
 """Creating without duplicates and waiting for lifecycles: the parts of the state modules that talk to the API.
 
 A create whose response is lost (connection dropped, timeout, 5xx after the service committed) is never sent
-again blindly: the resource is looked up by name until a deadline, and adopted when it appears.
+again blindly: the resource is looked up by name first, and adopted when it exists.
 """
 
 import time
@@ -37,22 +37,49 @@ def find_vc(connection, gateway_id, name):
     return next((vc for vc in api.list_virtual_connections(connection, gateway_id) if vc['name'] == name), None)
 
 
-def create_once(create, lookup, what, clock=time.monotonic, sleep=time.sleep):
-    """Run ``create()``; after a possibly lost response, poll ``lookup()`` instead of creating again."""
-    try:
-        return create()
-    except DirectLinkError as error:
-        if not response_may_be_lost(error):
-            raise
-        deadline = clock() + LOOKUP_AFTER_LOST_RESPONSE
-        while True:
-            found = lookup()
-            if found is not None:
-                return found
-            if clock() > deadline:
-                raise DirectLinkError(f'{error.message}; {what} did not appear afterwards, so it was not created '
-                                      '(re-running is safe)', **{k: v for k, v in error.details().items() if k != 'operation'})
-            sleep(1.0)
+def create_once(create, lookup, what, policy, clock=time.monotonic):
+    """Run ``create()`` so that it takes effect exactly once, even when responses are lost.
+
+    After a failure that the service may nevertheless have committed (no response, 5xx), ``lookup()`` decides: the
+    resource is adopted when it exists, and the create is sent again (with ``policy``'s backoff, at most
+    ``policy.retries`` times) when it does not. Names are unique (gateways per account, virtual connections per
+    gateway), so a create sent again can never duplicate: when an earlier attempt did commit after all, the service
+    answers 409 and the resource is looked up until it appears.
+    """
+    maybe_committed = None
+    for attempt in range(policy.retries + 1):
+        try:
+            return create()
+        except DirectLinkError as error:
+            if error.status_code == 409 and maybe_committed is not None:
+                return _adopt(lookup, what, maybe_committed, clock, policy.sleep)
+            if not response_may_be_lost(error):
+                raise
+            maybe_committed = error
+        found = lookup()
+        if found is not None:
+            return found
+        if attempt < policy.retries:
+            policy.sleep(policy.backoff(attempt))
+    raise DirectLinkError(f'{maybe_committed.message}; {what} was not created after {policy.retries + 1} attempts '
+                          '(re-running is safe)', **_details(maybe_committed))
+
+
+def _adopt(lookup, what, error, clock, sleep):
+    """Poll ``lookup()`` for the resource an earlier, unanswered create committed."""
+    deadline = clock() + LOOKUP_AFTER_LOST_RESPONSE
+    while True:
+        found = lookup()
+        if found is not None:
+            return found
+        if clock() > deadline:
+            raise DirectLinkError(f'{error.message}; {what} exists by name but could not be read back (re-running is safe)',
+                                  **_details(error))
+        sleep(1.0)
+
+
+def _details(error):
+    return {key: value for key, value in error.details().items() if key != 'operation'}
 
 
 def gateway_done(gateway):

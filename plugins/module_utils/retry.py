@@ -6,7 +6,7 @@
 Reads and idempotent writes (GET, PUT, PATCH, DELETE) are retried on 429, 500, 502, 503, 504 and on connection
 errors or timeouts.  Creates (POST) are retried only when the service certainly did not act on them: a 429, or a
 failure of the IAM token request that precedes the call.  After a lost response on a create, the state modules
-look the resource up by name instead of sending the create again.
+look the resource up by name before sending the create again.
 """
 
 import random

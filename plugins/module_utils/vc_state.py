@@ -86,7 +86,7 @@ def apply(connection, gateway, vc_plan, wait, timeout, max_concurrency=DEFAULT_M
     def create(vc):
         created = create_once(
             lambda: api.create_virtual_connection(connection, gateway['id'], vc['name'], vc['type'], vc.get('network_id')),
-            lambda: find_vc(connection, gateway['id'], vc['name']), f"virtual connection '{vc['name']}'")
+            lambda: find_vc(connection, gateway['id'], vc['name']), f"virtual connection '{vc['name']}'", connection.retry)
         return dict(_describe(created), action='created')
 
     def delete(vc):

@@ -429,7 +429,7 @@ class GatewayRun:
             return dict(template, operational_status='create_pending')
         name = self.desired['name']
         return create_once(lambda: api.create_gateway(self.connection, template),
-                           lambda: find_own_gateway(self.connection, name), f"gateway '{name}'")
+                           lambda: find_own_gateway(self.connection, name), f"gateway '{name}'", self.connection.retry)
 
     def update(self, api_gateway, current, etags):
         """Apply in-place changes; fail on immutable ones. Returns (latest API gateway, changed)."""

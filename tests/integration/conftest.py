@@ -3,6 +3,7 @@
 import pytest
 
 from dlsim.process import Simulator
+from drill import backup
 
 
 @pytest.fixture
@@ -26,3 +27,12 @@ def sim(sim_options):
 def dl(sim):
     """A DirectLinkV1 client for the simulator."""
     return sim.client()
+
+
+@pytest.fixture
+def backup_dir(sim, tmp_path):
+    """A backup of the simulator's account (by default the demo account) made by the backup playbook."""
+    directory = tmp_path / 'backup'
+    result = backup(sim, tmp_path, directory)
+    assert result.rc == 0, result.output
+    return directory

@@ -1,6 +1,5 @@
 """The backup playbook against the simulator: determinism, privacy, interruption, CLI import."""
 
-import hashlib
 import json
 import os
 import signal
@@ -9,13 +8,10 @@ import time
 
 import yaml
 
-from dlsim.playbook import ansible_environment, ansible_playbook, run_playbook
+from dlsim.playbook import ansible_environment, ansible_playbook
+from drill import backup, tree_digest
 
 CANARY = 'canary-api-key-5d2e81'
-
-
-def backup(sim, tmp_path, directory, *extra, env=None):
-    return run_playbook(sim, 'cloud_dr.ibm_direct_link.backup', tmp_path, ['-e', f'backup_dir={directory}', *extra], env=env)
 
 
 def process_tree(root_pid):
@@ -35,18 +31,6 @@ def process_tree(root_pid):
         found.append(pid)
         pending += children.get(pid, [])
     return found
-
-
-def tree_digest(directory):
-    """Every file of a directory with its sha256 and mode."""
-    result = {}
-    for dirpath, _dirs, names in os.walk(directory):
-        for name in names:
-            path = os.path.join(dirpath, name)
-            with open(path, 'rb') as stream:
-                result[os.path.relpath(path, directory)] = (hashlib.sha256(stream.read()).hexdigest(),
-                                                            oct(os.stat(path).st_mode & 0o777))
-    return result
 
 
 def test_deterministic_private_and_idempotent_even_with_a_permissive_umask(sim, tmp_path):

@@ -1,43 +1,14 @@
 """The recovery drill through the recover and verify playbooks against the simulator."""
 
-import os
-
 import pytest
-import yaml
 
 from dlsim.catalog import port_id
-from dlsim.playbook import run_playbook
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
-DEMO_PLAN = os.path.join(ROOT, 'tools', 'demo', 'dr-plan.yml')
-DAL10 = ['dal10-connect-primary', 'dal10-connect-transit', 'dal10-dedicated-macsec']
+from drill import DAL10, DEMO_PLAN, backup, recover, verify, write_plan
 
 
 @pytest.fixture
 def sim_options():
     return {'provision_delay': 0.3, 'vc_delay': 0.2}
-
-
-@pytest.fixture
-def backup_dir(sim, tmp_path):
-    directory = tmp_path / 'backup'
-    result = run_playbook(sim, 'cloud_dr.ibm_direct_link.backup', tmp_path, ['-e', f'backup_dir={directory}'])
-    assert result.rc == 0, result.output
-    return directory
-
-
-def recover(sim, tmp_path, backup_dir, *args, plan=DEMO_PLAN):
-    return run_playbook(sim, 'cloud_dr.ibm_direct_link.recover', tmp_path,
-                        ['-i', str(backup_dir), '-e', f'@{plan}', '-e', f'recover_report_dir={tmp_path}', '-f', '10', *args])
-
-
-def write_plan(tmp_path, **changes):
-    with open(DEMO_PLAN, encoding='utf-8') as stream:
-        plan = yaml.safe_load(stream)
-    plan.update(changes)
-    path = tmp_path / 'plan.yml'
-    path.write_text(yaml.safe_dump(plan))
-    return path
 
 
 @pytest.mark.parametrize('mode, start_all_first', [('lost', 'true'), ('down', 'false')])
@@ -59,8 +30,8 @@ def test_full_drill(sim, tmp_path, backup_dir, mode, start_all_first):
     assert 'LOA and cross-connect' in report and 'Transit Gateway: recreate the connection' in report
     assert 'Re-run the recovery once the gateway is provisioned to create vc-data-vpc, vc-partner-vpc' in report
 
-    verify = run_playbook(sim, 'cloud_dr.ibm_direct_link.verify', tmp_path, ['-i', str(backup_dir), '-e', f'@{DEMO_PLAN}'])
-    assert verify.rc == 0, verify.output
+    verified = verify(sim, tmp_path, backup_dir, plan=DEMO_PLAN)
+    assert verified.rc == 0, verified.output
 
     sim.reset_stats()
     again = recover(sim, tmp_path, backup_dir)
@@ -78,7 +49,7 @@ def test_full_drill(sim, tmp_path, backup_dir, mode, start_all_first):
 
 def test_broken_plan_fails_in_pre_flight_listing_every_problem(sim, tmp_path, backup_dir):
     sim.disaster(location='dal10', mode='lost')
-    taken = run_playbook(sim, 'cloud_dr.ibm_direct_link.backup', tmp_path, ['-e', f'backup_dir={tmp_path / "unused"}'])
+    taken = backup(sim, tmp_path, tmp_path / 'unused')
     assert taken.rc == 0
     plan = write_plan(
         tmp_path,
@@ -121,7 +92,7 @@ def test_taken_name_and_unmapped_network_are_pre_flight_problems(sim, tmp_path, 
 def test_verify_reports_drift(sim, tmp_path, backup_dir):
     gateway_id = sim.gateway('wdc04-connect-backup')['id']
     sim.client().update_gateway(gateway_id, {'speed_mbps': 1000})
-    result = run_playbook(sim, 'cloud_dr.ibm_direct_link.verify', tmp_path, ['-i', str(backup_dir)])
+    result = verify(sim, tmp_path, backup_dir)
     assert result.rc != 0
     assert "gateway 'wdc04-connect-backup' (host wdc04_connect_backup): speed_mbps is 1000, backup has 500" in result.output
 

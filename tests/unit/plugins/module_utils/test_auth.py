@@ -2,17 +2,20 @@
 
 import base64
 import json
+import time
 
 import pytest
+import responses
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import auth
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, auth
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.retry import RetryPolicy
 
 
-def jwt_with(exp):
+def jwt_with(exp, **claims):
     def part(data):
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b'=').decode()
-    return f"{part({'alg': 'RS256'})}.{part({'iat': exp - 3600, 'exp': exp})}.c2ln"
+    return f"{part({'alg': 'RS256'})}.{part(dict(claims, iat=exp - 3600, exp=exp))}.c2ln"
 
 
 class FakeFallback:
@@ -54,3 +57,45 @@ def test_no_credentials_is_a_clear_error():
     params = {'api_key': None, 'iam_token': None, 'iam_endpoint': 'https://iam.example.test'}
     with pytest.raises(DirectLinkError, match='No credentials: set api_key'):
         auth.build_authenticator(params)
+
+
+def client_params(**overrides):
+    params = {'api_key': 'unit-test-key', 'iam_token': None, 'iam_token_min_ttl': 300,
+              'endpoint': 'https://dl.example.test/v1', 'iam_endpoint': 'https://iam.example.test',
+              'api_version': '2024-11-01', 'timeout': 5}
+    params.update(overrides)
+    return params
+
+
+def iam_response(serial):
+    exp = int(time.time()) + 3600
+    return {'access_token': jwt_with(exp, serial=serial), 'refresh_token': 'r', 'token_type': 'Bearer',
+            'expires_in': 3600, 'expiration': exp}
+
+
+@responses.activate
+@pytest.mark.parametrize('reused_token', [False, True], ids=['api-key', 'reused-token'])
+def test_a_token_refused_as_expired_is_renewed_once(reused_token):
+    serials = iter(range(1, 10))
+    responses.add_callback(responses.POST, 'https://iam.example.test/identity/token',
+                           callback=lambda _request: (200, {}, json.dumps(iam_response(next(serials)))))
+    expired = responses.get('https://dl.example.test/v1/gateways', status=401,
+                            json={'errors': [{'code': 'not_authorized', 'message': 'The bearer token has expired.'}]})
+    listing = responses.get('https://dl.example.test/v1/gateways', json={'gateways': [{'name': 'gw'}]})
+    overrides = {'iam_token': jwt_with(int(time.time()) + 3600)} if reused_token else {}
+    connection = api.Connection(auth.build_sdk_client(client_params(**overrides)), RetryPolicy(retries=0))
+    assert [g['name'] for g in api.list_gateways(connection)] == ['gw']
+    assert expired.call_count == 1 and listing.call_count == 1
+    sent = responses.calls[-1].request.headers['Authorization'].split(' ', 1)[1]
+    assert auth.token_claims(sent)['serial'] == (1 if reused_token else 2)  # a token from the API key, fetched anew
+
+
+@responses.activate
+def test_a_refused_token_without_api_key_is_not_retried():
+    responses.get('https://dl.example.test/v1/gateways', status=401,
+                  json={'errors': [{'code': 'not_authorized', 'message': 'The bearer token has expired.'}]})
+    params = client_params(api_key=None, iam_token=jwt_with(int(time.time()) + 3600))
+    connection = api.Connection(auth.build_sdk_client(params), RetryPolicy(retries=0))
+    with pytest.raises(DirectLinkError, match='401'):
+        api.list_gateways(connection)
+    assert len(responses.calls) == 1
