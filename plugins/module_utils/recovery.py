@@ -21,6 +21,8 @@ PLAN_KEYS = ('recover_location_map', 'recover_port_map', 'recover_router_map', '
 ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_max_concurrency',
              'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first')
 MAX_FILE_BYTES = 1024 * 1024
+# What every gateway backup must hold, with its type: the rest is optional or checked against the catalog.
+REQUIRED_FIELDS = {'name': str, 'type': str, 'location_name': str, 'speed_mbps': int, 'bgp_asn': int}
 
 
 class Backup:
@@ -62,16 +64,20 @@ def _check_gateway_document(path, host, document, problems):
     if not isinstance(gateway, dict):
         problems.append(f'{path}: gateway must be a mapping')
         return None
-    expected = {'name': str, 'type': str, 'speed_mbps': int, 'bgp_asn': int}
-    for field, kind in expected.items():
+    found = []
+    for field, kind in REQUIRED_FIELDS.items():
         if not isinstance(gateway.get(field), kind) or isinstance(gateway.get(field), bool):
-            problems.append(f"{path}: gateway.{field} is {gateway.get(field)!r}, expected {kind.__name__}")
+            found.append(f"{path}: gateway.{field} is {gateway.get(field)!r}, expected {kind.__name__}")
     for field in ('virtual_connections', 'export_route_filters', 'import_route_filters', 'as_prepends'):
         if field in gateway and not isinstance(gateway[field], list):
-            problems.append(f'{path}: gateway.{field} must be a list')
+            found.append(f'{path}: gateway.{field} must be a list')
+    for index, vc in enumerate(gateway.get('virtual_connections') if isinstance(gateway.get('virtual_connections'), list) else []):
+        if not isinstance(vc, dict) or not isinstance(vc.get('name'), str) or not isinstance(vc.get('type'), str):
+            found.append(f'{path}: gateway.virtual_connections[{index}] must be a mapping with a name and a type')
     if section.get('host') != host:
-        problems.append(f"{path}: written for host {section.get('host')!r}, found under host {host!r}")
-    return section
+        found.append(f"{path}: written for host {section.get('host')!r}, found under host {host!r}")
+    problems.extend(found)
+    return None if found else section
 
 
 def read_backup(root):
