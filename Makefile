@@ -17,12 +17,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
 SUITES := lint sanity unit integration molecule
 
-.PHONY: help setup test demo bench $(SUITES) clean
+.PHONY: help setup test demo rehearse bench $(SUITES) clean
 
 help:
 	@echo "make demo   set everything up, then run the backup/disaster/recover drill against the simulator"
 	@echo "make test   set everything up, then run every suite: $(SUITES)"
 	@echo "make setup  create $(VENV) and install the collection, its dependencies and the simulator"
+	@echo "make rehearse  rehearse the recovery of REHEARSE_BACKUP with REHEARSE_PLAN in a private simulator"
 	@echo "make bench  run the benchmarks (not part of make test)"
 
 setup: $(STAMP) $(COLLECTION_LINK)
@@ -65,6 +66,12 @@ molecule: setup
 
 demo: setup
 	$(BIN)/python tools/demo.py
+
+# A DR rehearsal of a backup with a plan (by default those of `make demo`): see README.
+REHEARSE_BACKUP ?= demo-output/backup
+REHEARSE_PLAN ?= tools/demo/dr-plan.yml
+rehearse: setup
+	$(BIN)/ansible-playbook -i $(REHEARSE_BACKUP) cloud_dr.ibm_direct_link.rehearse -e @$(REHEARSE_PLAN)
 
 bench: setup
 	PYTHONPATH=$(COLLECTIONS) $(BIN)/python tests/perf/bench.py

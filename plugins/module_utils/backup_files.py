@@ -33,6 +33,10 @@ SCHEMA_VERSION = 1
 BACKUP_KEY = 'direct_link_backup'
 MANIFEST = os.path.join('group_vars', 'all', 'direct_link_manifest.yml')
 MANIFEST_KEY = 'direct_link_backup_manifest'
+# The catalog snapshot (locations, routers, speeds, ports) lives in a hidden directory: Ansible does not read it as
+# inventory, and it is no host's or group's vars. Its checksum is in the manifest like a gateway file's.
+CATALOG = os.path.join('.catalog', 'direct_link_catalog.yml')
+CATALOG_KEY = 'direct_link_catalog'
 INVENTORY = 'inventory.yml'
 HOST_VARS = 'host_vars'
 GATEWAY_FILE = 'direct_link.yml'
@@ -127,10 +131,20 @@ def inventory_document(group, hosts):
     return '---\n# Written by cloud_dr.ibm_direct_link (backup): one host per Direct Link gateway.\n' + dump(document)
 
 
-def manifest_document(source, group, entries):
-    """The text of ``manifest.yml``; ``entries`` maps host → {name, id, present, file, sha256}."""
-    document = {MANIFEST_KEY: {'schema_version': SCHEMA_VERSION, 'generator': 'cloud_dr.ibm_direct_link.backup_store',
-                               'source': source, 'inventory_group': group, 'gateways': entries}}
+def catalog_document(catalog):
+    """The text of the catalog snapshot file for a catalog as catalog_info returns it."""
+    return ('---\n# Written by cloud_dr.ibm_direct_link (backup): the offering catalog a recovery and a rehearsal depend on.\n'
+            + dump({CATALOG_KEY: {'schema_version': SCHEMA_VERSION, 'catalog': catalog}}))
+
+
+def manifest_document(source, group, entries, catalog=None):
+    """The text of ``manifest.yml``; ``entries`` maps host → {name, id, present, file, sha256}; ``catalog`` is the
+    snapshot's {file, sha256}, when there is one."""
+    manifest = {'schema_version': SCHEMA_VERSION, 'generator': 'cloud_dr.ibm_direct_link.backup_store',
+                'source': source, 'inventory_group': group, 'gateways': entries}
+    if catalog:
+        manifest['catalog'] = catalog
+    document = {MANIFEST_KEY: manifest}
     return '---\n# Written by cloud_dr.ibm_direct_link (backup): checksums of every gateway file.\n' + dump(document)
 
 

@@ -8,6 +8,12 @@ one pass.  Look-ups are cached per ``Catalog`` so that checking many gateways co
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
+
+OFFERINGS = ('connect', 'dedicated')
+# Counters that change with every order anywhere: left out of a snapshot, so that an unchanged catalog gives an
+# identical backup.
+VOLATILE_FIELDS = ('direct_link_count', 'total_connections')
 
 
 class Catalog:
@@ -45,6 +51,29 @@ class Catalog:
         return self._get(('routers', location), lambda: {
             router['router_name']: router
             for router in api.list_cross_connect_routers(self.connection, 'dedicated', location)})
+
+
+def snapshot(connection, max_workers):
+    """The catalog a recovery depends on, each part sorted: {locations, speeds: by offering; ports; routers: by
+    dedicated location}. Five requests, one per dedicated location and one per 100 ports, ``max_workers`` at once."""
+    reads = [lambda offering=offering: api.list_locations(connection, offering) for offering in OFFERINGS]
+    reads += [lambda offering=offering: api.list_speeds(connection, offering) for offering in OFFERINGS]
+    reads.append(lambda: api.list_ports(connection))
+    results = map_bounded(lambda read: read(), reads, max_workers)
+    locations = {offering: sorted(found, key=lambda location: location['name'])
+                 for offering, found in zip(OFFERINGS, results[:2])}
+    speeds = {offering: sorted(found, key=lambda speed: speed['link_speed']) for offering, found in zip(OFFERINGS, results[2:4])}
+    ports = sorted((_stable(port) for port in results[4]),
+                   key=lambda port: (port.get('location_name', ''), port.get('provider_name', ''), port['id']))
+    dedicated = [location['name'] for location in locations['dedicated']]
+    routers = map_bounded(lambda name: api.list_cross_connect_routers(connection, 'dedicated', name), dedicated, max_workers)
+    return {'locations': locations, 'speeds': speeds, 'ports': ports,
+            'routers': {name: sorted((_stable(router) for router in found), key=lambda router: router.get('router_name', ''))
+                        for name, found in zip(dedicated, routers)}}
+
+
+def _stable(item):
+    return {key: value for key, value in item.items() if key not in VOLATILE_FIELDS}
 
 
 def _connect_problems(catalog, desired):

@@ -52,6 +52,12 @@ options:
     description: Delete the files of gateways the account no longer lists (by default they are kept, marked C(present=false)).
     type: bool
     default: false
+  catalog:
+    description:
+      - The offering catalog as M(cloud_dr.ibm_direct_link.catalog_info) returns it, saved as
+        C(.catalog/direct_link_catalog.yml) (outside the inventory's vars) with its checksum in the manifest.
+      - A rehearsal replays it when the live catalog is out of reach. When omitted, a snapshot saved earlier is kept.
+    type: dict
 attributes:
   check_mode:
     description: Reports what would change and writes nothing.
@@ -72,6 +78,16 @@ EXAMPLES = r"""
     gateways: "{{ gathered.gateways }}"
     source:
       endpoint: https://directlink.cloud.ibm.com/v1
+
+- name: Snapshot the offering catalog
+  cloud_dr.ibm_direct_link.catalog_info:
+  register: snapshot
+
+- name: Store the gateways with the catalog a recovery depends on
+  cloud_dr.ibm_direct_link.backup_store:
+    path: /srv/dl-backup
+    gateways: "{{ gathered.gateways }}"
+    catalog: "{{ snapshot.catalog }}"
 
 - name: Convert a backup made with the IBM Cloud CLI
   cloud_dr.ibm_direct_link.backup_store:
@@ -225,10 +241,16 @@ def plan(params):
                 writes[path] = text
                 absent.append(host)
             entries[host] = dict(entry, present=False, sha256=files.sha256(text))
+    catalog_entry = manifest.get('catalog')
+    if params['catalog'] is not None:
+        text = files.catalog_document(params['catalog'])
+        if files.read_text(os.path.join(root, files.CATALOG)) != text:
+            writes[os.path.join(root, files.CATALOG)] = text
+        catalog_entry = {'file': files.CATALOG, 'sha256': files.sha256(text)}
     group = params['inventory_group']
     writes_meta = {
         os.path.join(root, files.INVENTORY): files.inventory_document(group, entries),
-        os.path.join(root, files.MANIFEST): files.manifest_document(params['source'], group, entries),
+        os.path.join(root, files.MANIFEST): files.manifest_document(params['source'], group, entries, catalog_entry),
     }
     for path, text in writes_meta.items():
         if files.read_text(path) != text:
@@ -281,6 +303,7 @@ def main():
             inventory_group=dict(type='str', default='direct_link_gateways'),
             allow_shrink=dict(type='bool', default=False),
             prune=dict(type='bool', default=False),
+            catalog=dict(type='dict'),
         ),
         mutually_exclusive=[('gateways', 'import_cli_dir')],
         required_one_of=[('gateways', 'import_cli_dir')],

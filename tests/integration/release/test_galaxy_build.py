@@ -10,11 +10,12 @@ import pytest
 import yaml
 
 from dlsim.playbook import COLLECTION_ROOT, ansible_playbook, run_playbook
+from drill import DEMO_PLAN
 
 BIN = os.path.dirname(ansible_playbook())
 # What a user gets must stay a small download: no virtualenv, test output, benchmark or demo files.
 MAX_TARBALL_BYTES = 400 * 1024
-NEVER_SHIPPED = ('.venv/', 'tests/', 'tools/', 'extensions/', '.git/', 'bench-results/', 'demo-output/', 'context/',
+NEVER_SHIPPED = ('.venv/', 'tests/unit/', 'tests/integration/', 'tests/perf/', 'tests/output/', 'tools/', 'extensions/', '.git/', 'bench-results/', 'demo-output/', 'context/',
                  'Makefile', 'pytest.ini', 'ansible.cfg', 'requirements-test.txt', 'execution-environment.yml')
 
 
@@ -59,7 +60,8 @@ def test_the_tarball_is_small_and_holds_only_the_collection(installed):
         assert '__pycache__' not in name and not name.endswith('.pyc'), name
     for required in ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'meta/execution-environment.yml',
                      'meta/ee-requirements.txt', 'playbooks/backup.yml', 'playbooks/recover.yml', 'playbooks/verify.yml',
-                     'roles/recover/meta/argument_specs.yml', 'plugins/modules/gateway.py', 'README.md', 'LICENSE'):
+                     'roles/recover/meta/argument_specs.yml', 'plugins/modules/gateway.py', 'README.md', 'LICENSE',
+                     'playbooks/rehearse.yml', 'tests/dlsim/src/dlsim/server.py'):
         assert required in names, required
 
 
@@ -79,7 +81,7 @@ def test_the_installed_collection_is_the_only_one_ansible_sees(installed):
     assert filename.startswith(str(collections)), filename
 
 
-def test_backup_and_verify_run_from_the_installed_collection(sim, tmp_path, installed):
+def test_backup_verify_and_rehearse_run_from_the_installed_collection(sim, tmp_path, installed):
     _tarball, environment, _collections = installed
     backup_dir = tmp_path / 'backup'
     backup = run_playbook(sim, 'cloud_dr.ibm_direct_link.backup', tmp_path, ['-e', f'backup_dir={backup_dir}'],
@@ -89,3 +91,9 @@ def test_backup_and_verify_run_from_the_installed_collection(sim, tmp_path, inst
     verify = run_playbook(sim, 'cloud_dr.ibm_direct_link.verify', tmp_path, ['-i', str(backup_dir)], env=environment)
     assert verify.rc == 0, verify.output
     assert '5 gateways match the backup' in verify.stdout
+    sim.reset_stats()
+    rehearsal = run_playbook(sim, 'cloud_dr.ibm_direct_link.rehearse', tmp_path,
+                             ['-i', str(backup_dir), '-e', f'@{DEMO_PLAN}', '-e', f'rehearse_dir={tmp_path / "rehearsal"}'],
+                             env=environment)
+    assert rehearsal.rc == 0, rehearsal.output
+    assert sim.stats()['total'] == 0

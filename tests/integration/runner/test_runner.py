@@ -162,3 +162,18 @@ def test_a_drift_fails_the_verify_job(canary_sim, tmp_path):
     assert 'speed_mbps is 1000, backup has 500' in stdout
     assert any(event['event'] == 'runner_on_failed' for event in events)
     assert CANARY not in stdout and all(CANARY not in json.dumps(event) for event in events)
+
+
+def test_the_rehearsal_job_replays_the_backup_without_touching_the_account(canary_sim, tmp_path):
+    sim = canary_sim
+    backup_dir = tmp_path / 'backup'
+    assert_successful_and_secret(*run(private_data_dir(tmp_path / 'job-backup', sim, {'backup_dir': str(backup_dir)}),
+                                      'backup.yml'))
+    rehearsal_dir = tmp_path / 'rehearsal'
+    rehearse_vars = dict(demo_plan(), rehearse_backup_dir=str(backup_dir), rehearse_dir=str(rehearsal_dir))
+    sim.reset_stats()
+    rehearsal = run(private_data_dir(tmp_path / 'job-rehearse', sim, rehearse_vars, backup_dir), 'rehearse.yml')
+    assert_successful_and_secret(*rehearsal)
+    assert sim.stats()['total'] == 0
+    assert 'Estimated time to recover' in rehearsal[2]
+    assert CANARY not in (rehearsal_dir / 'rehearsal-report.md').read_text()

@@ -8,6 +8,7 @@ the real service could be in and tests can refer to fixed ids.
 import copy
 import json
 
+from dlsim import replica
 from dlsim.catalog import default_catalog, port_id, stable_id
 from dlsim.errors import bad_request
 from dlsim.iam import DEFAULT_ACCOUNT, DEFAULT_API_KEY
@@ -155,9 +156,12 @@ def generate(gateways, vcs, account_id=DEFAULT_ACCOUNT):
 
 
 def load(spec):
-    """A state document from a seed spec: ``{"seed": "demo"|"empty"|PATH}``, ``{"generate": {...}}`` or a state."""
+    """A state document from a seed spec: ``{"seed": "demo"|"empty"|PATH}``, ``{"generate": {...}}``,
+    ``{"replica": {...}}`` (see replica.py) or a state."""
     if not isinstance(spec, dict):
         raise bad_request('A seed must be a JSON object.')
+    if 'replica' in spec:
+        return replica.build(spec['replica'])
     if 'generate' in spec:
         options = spec['generate']
         return generate(int(options.get('gateways', 10)), int(options.get('vcs', 2)))

@@ -1,0 +1,217 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.ibm_direct_link collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: rehearsal_report
+short_description: Write the report of a Direct Link DR rehearsal, with an estimated time to recover per gateway
+version_added: 0.1.0
+description:
+  - For every gateway the recovery plan selects, says whether the rehearsal recovered it as planned, every blocking
+    problem, the manual steps left and an estimated time to recover (a range in hours) built from lead times.
+  - Writes C(rehearsal-report.md) (mode 0600) and returns a short table for the terminal. Gateways of the backup
+    outside the plan are listed as such.
+  - The M(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it makes no API call.
+author:
+  - Cloud DR maintainers (@cloud-dr)
+options:
+  backup_dir:
+    description: The backup directory that was rehearsed.
+    type: path
+    required: true
+  plan:
+    description: The recovery plan (the C(recover_*) variables) that was rehearsed.
+    type: dict
+    default: {}
+  preflight:
+    description: The registered result of M(cloud_dr.ibm_direct_link.recovery_plan) run against the replica.
+    type: dict
+    required: true
+  recovery_seconds:
+    description: Wall time of the rehearsed recovery; omitted when the recovery did not run (pre-flight failed).
+    type: float
+  runs:
+    description:
+      - The rehearsed C(recover) and C(verify) runs as a command loop registers them (C(item) is the playbook, with
+        C(rc) and C(stdout)); a failed run is reported with its error lines.
+    type: list
+    elements: dict
+    default: []
+  gateways_after:
+    description: The replica's gateways after the recovery, as M(cloud_dr.ibm_direct_link.gateway_info) returns them.
+    type: list
+    elements: dict
+    default: []
+  lead_times:
+    description:
+      - Lead times in hours as C([min, max]) by step, overriding the defaults (C(provider_order), C(loa),
+        C(cross_connect), C(ibm_patching), C(link_up), C(cross_account_approval), C(transit_connection),
+        C(bgp_repeering)).
+    type: dict
+    default: {}
+  report_dir:
+    description: Where C(rehearsal-report.md) is written (created 0700 when missing).
+    type: path
+    required: true
+attributes:
+  check_mode:
+    description: Computes the verdict and writes nothing.
+    support: full
+  diff_mode:
+    description: Not applicable; the report is rewritten on every rehearsal.
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: Write the rehearsal report
+  cloud_dr.ibm_direct_link.rehearsal_report:
+    backup_dir: /srv/dl-backup
+    plan:
+      recover_location_map: {dal10: dal12}
+    preflight: "{{ rehearse_preflight }}"
+    recovery_seconds: 42.0
+    runs:
+      - {item: recover, rc: 0, stdout: ""}
+    gateways_after: "{{ rehearse_after.gateways }}"
+    report_dir: /srv/dl-rehearsal
+"""
+
+RETURN = r"""
+path:
+  description: The report file.
+  returned: always
+  type: str
+table:
+  description: A short fixed-width table (one line per gateway) for the terminal.
+  returned: always
+  type: list
+  elements: str
+blocked:
+  description: Names of the planned gateways not recovered as planned (empty when the rehearsal passed).
+  returned: always
+  type: list
+  elements: str
+problems:
+  description: Problems that concern the whole plan or backup rather than one gateway.
+  returned: always
+  type: list
+  elements: str
+gateways:
+  description:
+    - Per planned gateway, C(result) (C(recoverable); C(blocked) with C(reasons); C(not run) when a problem of the
+      whole plan stopped the recovery), C(steps) and C(estimate_hours).
+  returned: always
+  type: dict
+rto_hours:
+  description: The estimated time to recover every planned gateway, C([min, max]) hours (they proceed in parallel).
+  returned: always
+  type: list
+  elements: float
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, rehearsal
+
+
+def judge(params):
+    """The verdict per planned gateway, and the problems of the whole plan."""
+    lead_times = dict(rehearsal.LEAD_TIMES, **params['lead_times'])
+    plan, selected, load_problems = recovery.load({'backup_dir': params['backup_dir'], 'plan': params['plan'], 'defined_keys': []})
+    preflight = params['preflight']
+    preflight_problems = list(preflight.get('problems') or ([preflight.get('msg', 'pre-flight failed')] if preflight.get('failed') else []))
+    planned = preflight.get('gateways') or {}
+    recovered = params['recovery_seconds'] is not None and not preflight_problems
+    live = {gateway['name']: gateway for gateway in params['gateways_after']}
+    account_id = ((recovery.read_backup(params['backup_dir']).manifest or {}).get('source') or {}).get('account_id', '')
+    hours = (params['recovery_seconds'] or 0) / 3600
+    gateways = {}
+    for host, section in sorted(selected.items()):
+        gateway = section['gateway']
+        replacement = (planned.get(host) or {}).get('desired', {}).get('name') or plan.new_name(gateway['name'])
+        result, reasons = rehearsal.verdict(host, replacement, preflight_problems, live.get(replacement), recovered)
+        gateway_steps = rehearsal.steps(gateway, plan.bgp == 'keep', account_id)
+        gateways[gateway['name']] = {
+            'host': host, 'replacement': replacement, 'type': gateway['type'], 'result': result, 'reasons': reasons,
+            'from': gateway['location_name'],
+            'to': (plan.location_map.get(gateway['location_name']) if isinstance(plan.location_map, dict) else None)
+            or gateway['location_name'],
+            'steps': [text for _key, text in gateway_steps],
+            'estimate_hours': rehearsal.estimate(gateway_steps, hours, lead_times)}
+    hosts = {entry['host'] for entry in gateways.values()}
+    general = [p for p in load_problems + preflight_problems if not any(f'(host {host})' in p for host in hosts)]
+    general += [run_failure(run) for run in params['runs'] if run.get('rc')]
+    return gateways, sorted(set(general), key=general.index)
+
+
+def run_failure(run):
+    """One line for a failed rehearsed run: its playbook, exit status and error lines."""
+    errors = [line.strip() for line in str(run.get('stdout') or '').splitlines()
+              if line.lstrip().startswith(('fatal:', '[ERROR]'))]
+    return f"the rehearsed {run.get('item')} run failed (rc {run.get('rc')}): {' '.join(errors[:3]) or 'see its output'}"
+
+
+def markdown(gateways, general, rto, outside, seconds):
+    """The report as Markdown."""
+    out = ['# Direct Link DR rehearsal', '',
+           f'Estimated time to recover every planned gateway: **{rto[0]}–{rto[1]} h** (gateways proceed in parallel; '
+           'lead times are ranges, see the collection runbook).', '',
+           f'The automated recovery took {round(seconds or 0)} s in the rehearsal (simulated provisioning); the rest '
+           'of each estimate is the manual steps below.', '',
+           '| gateway | type | location | result | estimate (h) | blocking problems |', '|---|---|---|---|---|---|']
+    for name, entry in sorted(gateways.items()):
+        out.append(f"| {name} → {entry['replacement']} | {entry['type']} | {entry['from']} → {entry['to']} | "
+                   f"{entry['result']} | {entry['estimate_hours'][0]}–{entry['estimate_hours'][1]} | "
+                   f"{'<br>'.join(entry['reasons']) or '-'} |")
+    if general:
+        out += ['', '## Problems of the plan or the backup', ''] + [f'- {problem}' for problem in general]
+    out += ['', '## Manual steps after the automated recovery', '']
+    for name, entry in sorted(gateways.items()):
+        out += [f'### {name}', ''] + [f'- {step}' for step in entry['steps']] + ['']
+    if outside:
+        out += ['## Outside the plan (not rehearsed)', ''] + [f'- {name}' for name in outside] + ['']
+    return '\n'.join(out).rstrip('\n') + '\n'
+
+
+def main():
+    """Module entry point."""
+    module = AnsibleModule(
+        argument_spec=dict(
+            backup_dir=dict(type='path', required=True),
+            plan=dict(type='dict', default={}),
+            preflight=dict(type='dict', required=True),
+            recovery_seconds=dict(type='float'),
+            runs=dict(type='list', elements='dict', default=[]),
+            gateways_after=dict(type='list', elements='dict', default=[]),
+            lead_times=dict(type='dict', default={}),
+            report_dir=dict(type='path', required=True),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    unknown = sorted(set(params['lead_times']) - set(rehearsal.LEAD_TIMES))
+    if unknown:
+        module.fail_json(msg=f"lead_times: unknown step(s) {', '.join(unknown)}; known: {', '.join(rehearsal.LEAD_TIMES)}")
+    gateways, general = judge(params)
+    backup = recovery.read_backup(params['backup_dir'])
+    outside = sorted(section['gateway']['name'] for section in backup.gateways.values()
+                     if section['gateway']['name'] not in gateways)
+    rto = [max((entry['estimate_hours'][index] for entry in gateways.values()), default=0) for index in (0, 1)]
+    path = os.path.join(params['report_dir'], 'rehearsal-report.md')
+    if not module.check_mode:
+        files.ensure_private_dir(params['report_dir'])
+        os.replace(files.stage(path, markdown(gateways, general, rto, outside, params['recovery_seconds'])), path)
+    table = [f"{'gateway':30} {'result':12} {'estimate (h)':>14}  blocking problems"]
+    table += [f"{name[:30]:30} {entry['result']:12} {entry['estimate_hours'][0]:>6}–{entry['estimate_hours'][1]:<7}  "
+              f"{len(entry['reasons'])}" for name, entry in sorted(gateways.items())]
+    blocked = sorted(name for name, entry in gateways.items() if entry['result'] != 'recoverable')
+    module.exit_json(changed=False, path=path, table=table, blocked=blocked, problems=general,
+                     gateways=gateways, rto_hours=rto)
+
+
+if __name__ == '__main__':
+    main()

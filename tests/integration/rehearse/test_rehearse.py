@@ -1,0 +1,93 @@
+"""The DR rehearsal: the user's backup replayed in a private simulator, never touching the real endpoints.
+
+In these tests the ``sim`` fixture plays production: the environment of every run points at it, and it must
+receive nothing from a rehearsal (catalog reads only, when the live catalog is asked for).
+"""
+
+import hashlib
+import os
+
+import yaml
+
+from dlsim.catalog import port_id
+from dlsim.playbook import run_playbook
+from drill import DAL10, DEMO_PLAN, write_plan
+
+CATALOG = os.path.join('.catalog', 'direct_link_catalog.yml')
+MANIFEST = os.path.join('group_vars', 'all', 'direct_link_manifest.yml')
+NOWHERE = '00000000-0000-4000-8000-000000000000'
+
+
+def rehearse(sim, workdir, backup_dir, *args, plan=DEMO_PLAN):
+    return run_playbook(sim, 'cloud_dr.ibm_direct_link.rehearse', workdir,
+                        ['-i', str(backup_dir), '-e', f'@{plan}', '-e', f'rehearse_dir={workdir}/rehearsal', *args])
+
+
+def assert_simulator_stopped(workdir):
+    run_dir = workdir / 'rehearsal' / 'simulator'
+    assert not (run_dir / 'dlsim.pid').exists(), 'the rehearsal left its simulator running'
+
+
+def test_the_demo_backup_rehearses_cleanly_and_production_receives_nothing(sim, tmp_path, backup_dir):
+    sim.reset_stats()
+    result = rehearse(sim, tmp_path, backup_dir)
+    assert result.rc == 0, result.output
+    assert sim.stats()['total'] == 0, sim.stats()['requests']
+    assert_simulator_stopped(tmp_path)
+    report = (tmp_path / 'rehearsal' / 'rehearsal-report.md').read_text()
+    for name in DAL10:
+        assert f'| {name} → {name}-dr |' in report and 'recoverable' in report
+    assert 'Estimated time to recover every planned gateway' in report
+    assert 'accept the LOA IBM uploads' in report and 'fra02-dedicated' in report  # outside the plan, listed
+    assert oct(os.stat(tmp_path / 'rehearsal' / 'rehearsal-report.md').st_mode & 0o777) == '0o600'
+
+
+def test_the_live_catalog_is_read_only(sim, tmp_path, backup_dir):
+    sim.reset_stats()
+    result = rehearse(sim, tmp_path, backup_dir, '-e', 'rehearse_catalog_source=live')
+    assert result.rc == 0, result.output
+    stats = sim.stats()
+    assert stats['mutating'] == 0
+    assert all(request.startswith(('GET /v1/offering_types', 'GET /v1/ports', 'POST /identity/token'))
+               for request in stats['requests']), stats['requests']
+    assert_simulator_stopped(tmp_path)
+
+
+def narrow_the_catalog(backup_dir, port, speeds):
+    """Rewrite the backup's catalog snapshot so that ``port`` supports only ``speeds`` (as if the provider had
+    changed it), keeping the manifest checksum consistent."""
+    path = backup_dir / CATALOG
+    document = yaml.safe_load(path.read_text())
+    for item in document['direct_link_catalog']['catalog']['ports']:
+        if item['id'] == port:
+            item['supported_link_speeds'] = speeds
+    text = yaml.safe_dump(document)
+    path.write_text(text)
+    manifest = yaml.safe_load((backup_dir / MANIFEST).read_text())
+    manifest['direct_link_backup_manifest']['catalog']['sha256'] = hashlib.sha256(text.encode()).hexdigest()
+    (backup_dir / MANIFEST).write_text(yaml.safe_dump(manifest))
+
+
+def test_a_plan_with_holes_fails_naming_each_hole(sim, tmp_path, backup_dir):
+    narrow_the_catalog(backup_dir, port_id('dal12', 'EQUINIX', 'PRI'), [50, 100, 200, 500])
+    plan = write_plan(
+        tmp_path,
+        recover_location_map={'dal10': 'dal12', 'wdc04': 'dal12'},  # fra02 is lost but not mapped
+        recover_port_map={port_id('dal10', 'EQUINIX', 'PRI'): port_id('dal12', 'EQUINIX', 'PRI'),
+                          port_id('dal10', 'MEGAPORT', 'PRI'): NOWHERE,
+                          port_id('wdc04', 'EQUINIX', 'PRI'): port_id('dal12', 'EQUINIX', 'SEC')},
+        recover_limit=DAL10 + ['wdc04-connect-backup', 'fra02-dedicated'],
+    )
+    sim.reset_stats()
+    result = rehearse(sim, tmp_path, backup_dir, '-e', '{"rehearse_lost_locations": ["dal10", "wdc04", "fra02"]}', plan=plan)
+    assert result.rc != 0
+    for hole in ('location_name fra02 does not accept new gateways',          # an unmapped location
+                 NOWHERE,                                                     # a port missing at the target
+                 'recover_network_map',                                       # an unmapped VPC CRN
+                 'speed_mbps 1000 is not offered'):                           # a speed not offered there
+        assert hole in result.output, result.output
+    assert 'The plan does not recover' in result.output
+    report = (tmp_path / 'rehearsal' / 'rehearsal-report.md').read_text()
+    assert report.count('| blocked |') >= 4
+    assert sim.stats()['total'] == 0
+    assert_simulator_stopped(tmp_path)
