@@ -8,7 +8,8 @@ this script then checks what a build would use:
   ``meta/ee-requirements.txt`` and ``meta/ee-bindep.txt`` (the files ``meta/execution-environment.yml`` names);
 * ``_build/requirements.yml`` installs this collection, from its source copied into the context;
 * replaying the galaxy stage (``ansible-galaxy collection install -r requirements.yml``, offline) installs
-  cloud_dr.ibm_direct_link at this version, without tests or development files, and with the same top-level
+  cloud_dr.ibm_direct_link at this version, without test suites or development files (the simulator the rehearse
+  playbook runs does ship), and with the same top-level
   content as the tarball ``ansible-galaxy collection build`` makes (nothing forgotten in additional_build_files);
 * replaying the builder stage's introspection on that installation finds the collection's dependencies.
 
@@ -39,7 +40,7 @@ CONTAINERFILE_STEPS = (
     'RUN /output/scripts/install-from-bindep',
 )
 # Never part of an installed collection (galaxy.yml build_ignore).
-NOT_SHIPPED = ('tests', '.venv', 'tools', 'extensions', 'Makefile', 'requirements-test.txt', 'bench-results',
+NOT_SHIPPED = ('tests/unit', 'tests/integration', 'tests/perf', '.venv', 'tools', 'extensions', 'Makefile', 'requirements-test.txt', 'bench-results',
                'demo-output')
 # Written by ansible-galaxy itself into every built or installed collection.
 GENERATED = {'MANIFEST.json', 'FILES.json'}
@@ -147,7 +148,8 @@ def replay_galaxy_stage(context, problems):
         problems.append(f"galaxy stage: installed {info['namespace']}.{info['name']} {info['version']}, "
                         f'expected {NAMESPACE}.{NAME} {version}')
     for name in ('meta/execution-environment.yml', 'meta/runtime.yml', 'playbooks/recover.yml',
-                 'roles/recover/meta/argument_specs.yml', 'plugins/module_utils/auth.py'):
+                 'roles/recover/meta/argument_specs.yml', 'plugins/module_utils/auth.py', 'playbooks/rehearse.yml',
+                 'tests/dlsim/src/dlsim/server.py'):
         if not os.path.isfile(os.path.join(installed, name)):
             problems.append(f'galaxy stage: the installed collection has no {name}')
     problems += [f'galaxy stage: the installed collection contains {name}' for name in NOT_SHIPPED
