@@ -270,23 +270,28 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: A connect gateway on an Equinix port, with ordered route filters
+- name: A connect gateway on an Equinix port in Dallas 12, with ordered route filters and a VPC connection
   cloud_dr.ibm_direct_link.gateway:
     name: dal12-connect
     type: connect
-    port: 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
+    port: 852573d5-ff32-5f19-957f-cddf4900eba7  # EQU-DAL12-CX-PRI-01, from cloud_dr.ibm_direct_link.port_info
     speed_mbps: 1000
     global: true
     bgp_asn: 64999
-    bgp_cer_cidr: 169.254.10.2/30
-    bgp_ibm_cidr: 169.254.10.1/30
+    bgp_cer_cidr: 169.254.30.2/30
+    bgp_ibm_cidr: 169.254.30.1/30
     default_export_route_filter: deny
     export_route_filters:
       - {action: permit, prefix: 10.10.0.0/16, ge: 17, le: 24}
     virtual_connections:
-      - {name: app, type: vpc, network_id: "crn:v1:bluemix:public:is:us-south:a/123::vpc:r006-1"}
+      - name: vc-app-vpc
+        type: vpc
+        network_id: "crn:v1:bluemix:public:is:us-south:a/4111d05f36894e3cb9b46a43556d9000::vpc:r006-6e3b1f0c-9d2a-4c7e-8f51-2b0a7d4c9e13"
 
 - name: A dedicated gateway with MACsec (stops at the LOA stage)
+  vars:
+    # The Hyper Protect Crypto Services instance that holds the MACsec keys (the gateway stores references only).
+    hpcs_instance: crn:v1:bluemix:public:hs-crypto:us-south:a/4111d05f36894e3cb9b46a43556d9000:5c7e1a2b-3d4f-4a5b-8c6d-7e8f9a0b1c2d
   cloud_dr.ibm_direct_link.gateway:
     name: dal12-dedicated
     type: dedicated
@@ -302,7 +307,7 @@ EXAMPLES = r"""
       security_policy: must_secure
       sak_rekey: {mode: timer, interval: 3600}
       caks:
-        - {name: "1000", key: "crn:v1:bluemix:public:hs-crypto:us-south:a/123:456:key:789", session: primary}
+        - {name: "1000", key: "{{ hpcs_instance }}:key:0f4d6c2e-8b1a-4e5f-9c3d-7a2b1e0f6d85", session: primary}
 
 - name: Start many gateways without waiting (a recovery's first pass)
   cloud_dr.ibm_direct_link.gateway:
@@ -312,11 +317,15 @@ EXAMPLES = r"""
     speed_mbps: 1000
     bgp_asn: 64999
     wait: false
-  loop: "{{ gateways_to_create }}"
+  loop:
+    - {name: dal12-connect-primary-dr, port: 852573d5-ff32-5f19-957f-cddf4900eba7}  # Equinix, Dallas 12
+    - {name: dal12-connect-transit-dr, port: 5ea027b8-123f-59ba-98da-112bafd74447}  # Megaport, Dallas 12
+  loop_control:
+    label: "{{ item.name }}"
 
 - name: Delete a gateway and its virtual connections
   cloud_dr.ibm_direct_link.gateway:
-    name: old-gateway
+    name: dal12-connect
     state: absent
     force: true
 """

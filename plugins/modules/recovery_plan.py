@@ -28,14 +28,18 @@ attributes:
 """
 
 EXAMPLES = r"""
-- name: Pre-flight check of the whole recovery
+- name: Pre-flight check of recovering the gateways of Dallas 10 in Dallas 12
   cloud_dr.ibm_direct_link.recovery_plan:
-    backup_dir: "{{ inventory_dir }}"
+    backup_dir: /srv/dl-backup
     plan:
       recover_location_map: {dal10: dal12}
-      recover_port_map: {0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d: {provider: EQUINIX}}
+      recover_port_map:  # old port id -> new port id (see cloud_dr.ibm_direct_link.port_info)
+        1f038ac4-7ed7-5b0b-82b2-4bee6b2c5935: 852573d5-ff32-5f19-957f-cddf4900eba7  # Equinix, primary
+        9e3df3ee-14a5-5354-93ec-c012d5872e2c: 5ea027b8-123f-59ba-98da-112bafd74447  # Megaport, primary
       recover_router_map: {xcr01.dal10: xcr01.dal12}
-      recover_name_template: "{{ '{{ name }}' }}-dr"
+      recover_name_template: "{name}-dr"  # {name} is the old name
+      recover_bgp: auto  # the old gateways still hold their BGP addresses: let IBM assign new ones
+      recover_limit: [dal10-connect-primary, dal10-connect-transit, dal10-dedicated-macsec]
   register: recovery
 """
 

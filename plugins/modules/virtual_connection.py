@@ -58,15 +58,15 @@ attributes:
 EXAMPLES = r"""
 - name: Connect a gateway to a VPC
   cloud_dr.ibm_direct_link.virtual_connection:
-    gateway: dal12-connect
-    name: app
+    gateway: dal10-connect-primary
+    name: vc-reporting-vpc
     type: vpc
-    network_id: "crn:v1:bluemix:public:is:us-south:a/123::vpc:r006-1"
+    network_id: "crn:v1:bluemix:public:is:us-south:a/4111d05f36894e3cb9b46a43556d9000::vpc:r006-9b4e2c1a-7f3d-4a6b-8e05-c1d2e3f4a5b6"
 
 - name: Remove it
   cloud_dr.ibm_direct_link.virtual_connection:
-    gateway: dal12-connect
-    name: app
+    gateway: dal10-connect-primary
+    name: vc-reporting-vpc
     state: absent
 """
 

@@ -2,8 +2,9 @@
 
 The spec (``{"replica": {...}}`` as a seed) is written by the collection's ``rehearsal_replica`` module:
 ``account_id``; ``catalog`` (catalog_info's snapshot: locations, routers, speeds, ports); ``gateways``: for each,
-``template`` (the API body that creates it) and ``virtual_connections`` ([{name, type, network_id?}]).  Gateways are created through the same validation as the API, so a
-backup the catalog cannot hold is refused with every reason at once.
+``template`` (the API body that creates it) and ``virtual_connections`` ([{name, type, network_id?}]).
+Gateways are created through the same validation as the API, so a backup the catalog cannot hold is refused
+with every reason at once.
 """
 
 import uuid

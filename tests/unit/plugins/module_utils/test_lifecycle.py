@@ -28,10 +28,10 @@ class Service:
         if outcome == 'commit-then-lose':
             self.committed = {'name': 'gw'}
             raise LOST
-        if isinstance(outcome, Exception):
+        if isinstance(outcome, DirectLinkError):
             if outcome is NAME_TAKEN and self.committed is None:
                 raise AssertionError('409 without an earlier commit')
-            raise outcome
+            raise outcome  # pylint: disable=raising-bad-type
         if self.committed is not None:
             raise NAME_TAKEN
         self.committed = {'name': 'gw', 'fresh': True}
