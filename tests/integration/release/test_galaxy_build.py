@@ -16,7 +16,8 @@ BIN = os.path.dirname(ansible_playbook())
 # What a user gets must stay a small download: no virtualenv, test output, benchmark or demo files.
 MAX_TARBALL_BYTES = 400 * 1024
 NEVER_SHIPPED = ('.venv/', 'tests/unit/', 'tests/integration/', 'tests/perf/', 'tests/output/', 'tools/', 'extensions/',
-                 '.git/', 'bench-results/', 'demo-output/', 'context/', 'Makefile', 'pytest.ini', 'ansible.cfg', 'requirements-test.txt', 'execution-environment.yml')
+                 '.git/', 'bench-results/', 'demo-output/', 'context/', 'Makefile', 'pytest.ini', 'ansible.cfg',
+                 'requirements-test.txt', 'execution-environment.yml')
 
 
 def galaxy_version():
