@@ -86,7 +86,7 @@ def main():
 
         steps = [
             ('backup', 'Back up every gateway as Ansible host vars', ['-e', f'backup_dir={BACKUP_DIR}']),
-            ('rehearse', 'Rehearse the recovery in a private simulator (time-to-recover estimate)',
+            ('rehearse', 'Rehearse the recovery in a private simulator (time to recover)',
              ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}', '-e', f"rehearse_dir={os.path.join(OUTPUT, 'rehearsal')}"]),
         ]
         for name, title, args in steps:
