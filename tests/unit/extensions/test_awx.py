@@ -129,13 +129,14 @@ def test_an_empty_endpoint_injects_the_modules_default_not_an_empty_variable(inp
 
 def test_job_templates_run_existing_playbooks_with_known_variables():
     templates = job_templates()
-    assert set(templates) == {'Direct Link backup', 'Direct Link verify', 'Direct Link recover'}
+    assert set(templates) == {'Direct Link backup', 'Direct Link verify', 'Direct Link recover', 'Direct Link rehearse'}
     recover_options = option_specs('recover')
     with open(os.path.join(ROOT, 'playbooks', 'verify.yml'), encoding='utf-8') as stream:
         verify_playbook = stream.read()
     allowed = {'backup.yml': set(option_specs('backup')),
                'recover.yml': set(recover_options),
-               'verify.yml': {'verify_backup_dir'} | {name for name in recover_options if name in verify_playbook}}
+               'verify.yml': {'verify_backup_dir'} | {name for name in recover_options if name in verify_playbook},
+               'rehearse.yml': set(option_specs('rehearse')) | set(recover_options)}
     for name, request in templates.items():
         body = request['body']
         playbook = os.path.join(ROOT, body['playbook'])
@@ -157,14 +158,15 @@ def test_every_job_template_gets_the_direct_link_credential():
     assert attached == set(job_templates())
 
 
-def test_backup_and_verify_are_scheduled():
+def test_backup_and_verify_are_scheduled_daily_and_the_rehearsal_weekly():
     scheduled = {}
     for _name, request in REQUESTS:
         if resource(request) == 'schedules':
             scheduled[request['resolve']['unified_job_template']['name']] = request['body']['rrule']
-    assert set(scheduled) == {'Direct Link backup', 'Direct Link verify'}
-    for rrule in scheduled.values():
-        assert re.fullmatch(r'DTSTART;TZID=UTC:\d{8}T\d{6} RRULE:FREQ=DAILY;INTERVAL=1', rrule), rrule
+    assert set(scheduled) == {'Direct Link backup', 'Direct Link verify', 'Direct Link rehearse'}
+    for name, rrule in scheduled.items():
+        every = 'WEEKLY;INTERVAL=1;BYDAY=MO' if name == 'Direct Link rehearse' else 'DAILY;INTERVAL=1'
+        assert re.fullmatch(r'DTSTART;TZID=UTC:\d{8}T\d{6} RRULE:FREQ=' + every, rrule), rrule
 
 
 def test_recover_defaults_to_check_mode_with_a_survey():
