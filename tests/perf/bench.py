@@ -19,7 +19,7 @@ import threading
 import time
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
-from dlsim.playbook import ansible_environment, ansible_playbook, run_tasks
+from dlsim.playbook import ansible_environment, ansible_playbook
 from dlsim.process import Simulator
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -102,6 +102,15 @@ def playbook(sim, workdir, *args):
     return process
 
 
+def play(sim, workdir, tasks):
+    """Run ``tasks`` in one localhost play, as a user's playbook would (no harness task added)."""
+    path = os.path.join(workdir, 'bench-play.yml')
+    with open(path, 'w', encoding='utf-8') as stream:
+        json.dump([{'name': 'bench', 'hosts': 'localhost', 'gather_facts': False,
+                    'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': tasks}], stream)
+    return playbook(sim, workdir, path)
+
+
 def sequential_gather(sim, gateways):
     """The same requests as gateway_info, made one at a time through the SDK (the manual procedure)."""
     client = sim.client()
@@ -123,7 +132,7 @@ def bench_gather(workdir):
             tasks = [{'cloud_dr.ibm_direct_link.gateway_info': {
                 'include': ['virtual_connections', 'route_filters', 'as_prepends'], 'max_concurrency': workers},
                 'register': 'info'}]
-            _outcome, numbers = measured(sim, lambda tasks=tasks: run_tasks(sim, tasks, workdir))
+            _outcome, numbers = measured(sim, lambda tasks=tasks: play(sim, workdir, tasks))
             result[f'max_concurrency_{workers}'] = numbers
         seconds_20, requests_20 = sequential_gather(sim, 20)
         model_20 = requests_20 * 0.05
@@ -177,8 +186,8 @@ def bench_per_task(workdir):
     with Simulator(seed='demo') as sim:
         empty = [{'ansible.builtin.meta': 'noop'}]
         one = [{'cloud_dr.ibm_direct_link.gateway_info': {'include': []}, 'register': 'info'}]
-        _o, base = measured(sim, lambda: run_tasks(sim, empty, workdir))
-        _o, with_module = measured(sim, lambda: run_tasks(sim, one, workdir))
+        _o, base = measured(sim, lambda: play(sim, workdir, empty))
+        _o, with_module = measured(sim, lambda: play(sim, workdir, one))
     return {'empty_play_seconds': base['wall_seconds'], 'one_gateway_info_seconds': with_module['wall_seconds'],
             'module_invocation_seconds': round(with_module['wall_seconds'] - base['wall_seconds'], 2),
             'iam_tokens_one_task': with_module['iam_tokens']}
