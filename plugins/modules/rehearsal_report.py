@@ -119,7 +119,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import re
 
 
 def judge(params):
-    """The verdict per planned gateway, and the problems of the whole plan."""
+    """The verdict per planned gateway, the problems of the whole plan, and the gateways outside the plan."""
     lead_times = dict(rehearsal.LEAD_TIMES, **params['lead_times'])
     plan, selected, load_problems = recovery.load({'backup_dir': params['backup_dir'], 'plan': params['plan'], 'defined_keys': []})
     preflight = params['preflight']
@@ -127,7 +127,8 @@ def judge(params):
     planned = preflight.get('gateways') or {}
     recovered = params['recovery_seconds'] is not None and not preflight_problems
     live = {gateway['name']: gateway for gateway in params['gateways_after']}
-    account_id = ((recovery.read_backup(params['backup_dir']).manifest or {}).get('source') or {}).get('account_id', '')
+    backup = recovery.read_backup(params['backup_dir'])
+    account_id = ((backup.manifest or {}).get('source') or {}).get('account_id', '')
     hours = (params['recovery_seconds'] or 0) / 3600
     gateways = {}
     for host, section in sorted(selected.items()):
@@ -145,7 +146,9 @@ def judge(params):
     hosts = {entry['host'] for entry in gateways.values()}
     general = [p for p in load_problems + preflight_problems if not any(f'(host {host})' in p for host in hosts)]
     general += [run_failure(run) for run in params['runs'] if run.get('rc')]
-    return gateways, sorted(set(general), key=general.index)
+    outside = sorted(section['gateway']['name'] for section in backup.gateways.values()
+                     if section['gateway']['name'] not in gateways)
+    return gateways, sorted(set(general), key=general.index), outside
 
 
 def run_failure(run):
@@ -196,10 +199,7 @@ def main():
     unknown = sorted(set(params['lead_times']) - set(rehearsal.LEAD_TIMES))
     if unknown:
         module.fail_json(msg=f"lead_times: unknown step(s) {', '.join(unknown)}; known: {', '.join(rehearsal.LEAD_TIMES)}")
-    gateways, general = judge(params)
-    backup = recovery.read_backup(params['backup_dir'])
-    outside = sorted(section['gateway']['name'] for section in backup.gateways.values()
-                     if section['gateway']['name'] not in gateways)
+    gateways, general, outside = judge(params)
     rto = [max((entry['estimate_hours'][index] for entry in gateways.values()), default=0) for index in (0, 1)]
     path = os.path.join(params['report_dir'], 'rehearsal-report.md')
     if not module.check_mode:
