@@ -8,7 +8,9 @@ return ``(items, etag)``, and where "not found" is a natural answer (a gateway t
 ``None`` or ``[]`` instead of raising.  Any other failure raises ``DirectLinkError``.
 """
 
+import contextlib
 import functools
+import threading
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import renew_token
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import (
@@ -25,11 +27,21 @@ _RAISE = object()
 
 
 class Connection:
-    """An SDK client plus the retry policy its calls use; safe to share between worker threads."""
+    """An SDK client plus the retry policy its calls use; safe to share between worker threads.
 
-    def __init__(self, sdk, retry):
+    With ``max_in_flight``, at most that many requests are on the wire at once, however many threads use the
+    connection (threads that only wait for a lifecycle hold no slot).
+    """
+
+    def __init__(self, sdk, retry, max_in_flight=None):
         self.sdk = sdk
         self.retry = retry
+        self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight else contextlib.nullcontext()
+
+    def send(self, request):
+        """Call ``request()`` within the in-flight bound."""
+        with self._slots:
+            return request()
 
     def renew_token(self):
         """Drop the access token so that the next call fetches a fresh one; False when nothing could fetch one."""
@@ -46,12 +58,14 @@ def sdk_call(not_found=_RAISE, idempotent=True):
         operation = function.__name__
 
         def call(connection, *args, **kwargs):
+            def attempt():
+                return connection.send(lambda: function(connection.sdk, *args, **kwargs))
             try:
-                return connection.retry.run(lambda: function(connection.sdk, *args, **kwargs), idempotent=idempotent)
+                return connection.retry.run(attempt, idempotent=idempotent)
             except ApiException as exc:
                 # A token that expired on its way to the service (401) is renewed once; the service did not act.
                 if exc.status_code == 401 and not is_iam_failure(exc) and connection.renew_token():
-                    return connection.retry.run(lambda: function(connection.sdk, *args, **kwargs), idempotent=idempotent)
+                    return connection.retry.run(attempt, idempotent=idempotent)
                 raise
 
         @functools.wraps(function)

@@ -42,8 +42,8 @@ class DirectLinkModule(AnsibleModule):
                 self.fail_error(error)
             except ValueError as error:
                 self.fail_json(msg=f'Invalid Direct Link client settings: {error}')
-            self._connection = Connection(sdk, RetryPolicy(self.params['retries'], self.params['retry_delay'],
-                                                           self.params['retry_max_delay']))
+            retry = RetryPolicy(self.params['retries'], self.params['retry_delay'], self.params['retry_max_delay'])
+            self._connection = Connection(sdk, retry, max_in_flight=self.params.get('max_concurrency'))
         return self._connection
 
     def fail_error(self, error, **extra):

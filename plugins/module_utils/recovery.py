@@ -19,7 +19,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_s
 PLAN_KEYS = ('recover_location_map', 'recover_port_map', 'recover_router_map', 'recover_network_map',
              'recover_name_template', 'recover_limit', 'recover_bgp')
 ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_max_concurrency',
-             'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first')
+             'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first', 'recover_strategy')
 MAX_FILE_BYTES = 1024 * 1024
 # What every gateway backup must hold, with its type: the rest is optional or checked against the catalog.
 REQUIRED_FIELDS = {'name': str, 'type': str, 'location_name': str, 'speed_mbps': int, 'bgp_asn': int}

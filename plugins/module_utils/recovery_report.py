@@ -86,12 +86,12 @@ def rows(plan, results):
 
 
 def text_table(table):
-    """A short fixed-width table for the terminal."""
+    """A short fixed-width table for the terminal, then the reason of every failed gateway."""
     lines = [f"{'gateway':30} {'location':15} {'status':20} {'VCs':>7} steps"]
     for row in table:
         lines.append(f"{row['new_name'][:30]:30} {row['old_location'] + '>' + row['new_location']:15} {row['status'][:20]:20} "
                      f"{len(row['vcs_ready'])}/{len(row['vcs_ready']) + len(row['vcs_waiting']):<5} {len(row['steps'])}")
-    return lines
+    return lines + [f"FAILED {row['new_name']}: {row['error']}" for row in table if row['status'] == 'FAILED']
 
 
 def markdown(table, drift, pending, check_mode):

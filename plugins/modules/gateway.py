@@ -15,8 +15,8 @@ description:
   - Options are named like the keys M(cloud_dr.ibm_direct_link.gateway_info) returns, so a gathered gateway can be
     fed back unchanged. Options left unset are not compared.
   - With O(virtual_connections), the gateway's virtual connections are created in the same invocation, once the
-    gateway is provisioned. A recovery needs one invocation with O(wait=false) per gateway to start all of them,
-    then one with O(wait=true) to await each and create its virtual connections.
+    gateway is provisioned. To create and await many gateways at once, use M(cloud_dr.ibm_direct_link.gateways),
+    which takes a list of these options in one invocation.
   - A create whose response is lost is never repeated blindly; the gateway is looked up by name instead, so
     retries and re-runs never duplicate it.
 author:
@@ -251,12 +251,9 @@ options:
     description: With O(state=absent), delete the gateway's virtual connections first.
     type: bool
     default: false
-  max_concurrency:
-    description: At most this many virtual connection requests in flight at once.
-    type: int
-    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
+  - cloud_dr.ibm_direct_link.concurrency
 attributes:
   check_mode:
     description: Can run in check mode and predict the change without modifying anything.
@@ -352,172 +349,15 @@ actions:
   sample: [create]
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, normalize, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog, catalog_problems
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import (
-    difference, create_template, gateway_argument_spec, immutable_message, missing_for_create, predicted, validate)
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle import (
-    create_once, find_own_gateway, gateway_done, wait_for_gateway, wait_for_gateway_gone)
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import gateway_argument_spec
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
-
-NOT_PATCHABLE = ('create_pending', 'configuring', 'delete_pending')
-
-
-def _without_read_only(gateway):
-    return {key: value for key, value in (gateway or {}).items() if key not in ('read_only', 'virtual_connections')}
-
-
-class GatewayRun:
-    """One invocation of the module: find the gateway, then create, update or delete it."""
-
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.connection = module.connection
-        self.check_mode = module.check_mode
-        self.desired = {key: self.params[key] for key in gateway_argument_spec()}
-        self.actions = []
-
-    def find(self):
-        """The live API gateway the options identify (by id, else by name), or None."""
-        if self.params['id']:
-            found = api.get_gateway(self.connection, self.params['id'])
-            return None if found is None or found.get('cross_account') else found
-        return find_own_gateway(self.connection, self.params['name'])
-
-    def current_shape(self, api_gateway):
-        """The live gateway option-shaped, with the sub-resources the desired state mentions (and their ETags)."""
-        etags = {}
-        lists = {}
-        for kind in ('export', 'import'):
-            if self.desired.get(f'{kind}_route_filters') is not None:
-                lists[f'{kind}_filters'], etags[f'{kind}_route_filters'] = api.list_route_filters(
-                    self.connection, api_gateway['id'], kind)
-        macsec_config = api.get_macsec(self.connection, api_gateway['id']) if self.desired.get('macsec') else None
-        caks = api.list_macsec_caks(self.connection, api_gateway['id']) if macsec_config else None
-        shape = normalize.gateway(api_gateway, macsec_config=macsec_config, macsec_caks=caks, **lists)
-        return shape, etags
-
-    # ------------------------------------------------------------------------------------------ present
-    def present(self):
-        """Create or update; then wait and reconcile virtual connections."""
-        api_gateway = self.find()
-        if api_gateway is None and self.params['id']:
-            raise DirectLinkError(f"No gateway with id {self.params['id']} in this account")
-        gateway_type = self.desired.get('type') or (api_gateway or {}).get('type')
-        problems = validate(self.desired, gateway_type)
-        if api_gateway is None:
-            problems += [f'{field} is required to create a gateway' for field in missing_for_create(self.desired)]
-            if not problems:
-                problems += catalog_problems(Catalog(self.connection), self.desired)
-        name = self.desired.get('name') or (api_gateway or {}).get('name')
-        if problems:
-            raise DirectLinkError(f"Gateway '{name}': " + '; '.join(problems))
-        if api_gateway is None:
-            before, api_gateway, changed = {}, self.create(), True
-            current = normalize.gateway(api_gateway)
-        else:
-            current, etags = self.current_shape(api_gateway)
-            before = _without_read_only(current)
-            api_gateway, changed = self.update(api_gateway, current, etags)
-        if self.params['wait'] and not self.check_mode and api_gateway.get('id'):
-            api_gateway = wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'])
-        after = predicted(self.desired, current)
-        after['read_only'] = normalize.gateway(api_gateway)['read_only'] if api_gateway.get('id') else {}
-        vc_results, vc_changed = self.virtual_connections(api_gateway)
-        return {'changed': changed or vc_changed, 'gateway': after, 'virtual_connections': vc_results,
-                'actions': self.actions, 'diff': {'before': before, 'after': _without_read_only(after)}}
-
-    def create(self):
-        """Create the gateway (predicted in check mode)."""
-        self.actions.append('create')
-        template = create_template(self.desired)
-        if self.check_mode:
-            return dict(template, operational_status='create_pending')
-        name = self.desired['name']
-        return create_once(lambda: api.create_gateway(self.connection, template),
-                           lambda: find_own_gateway(self.connection, name), f"gateway '{name}'", self.connection.retry)
-
-    def update(self, api_gateway, current, etags):
-        """Apply in-place changes; fail on immutable ones. Returns (latest API gateway, changed)."""
-        diff = difference(self.desired, current)
-        if diff.immutable:
-            raise DirectLinkError(immutable_message(api_gateway['name'], diff.immutable))
-        if not diff.changed:
-            return api_gateway, False
-        self.actions += diff.actions()
-        if self.check_mode:
-            return api_gateway, True
-        if api_gateway['operational_status'] in NOT_PATCHABLE:
-            if not self.params['wait']:
-                raise DirectLinkError(f"Gateway '{api_gateway['name']}' is {api_gateway['operational_status']} and cannot "
-                                      'be changed until it is provisioned; run with wait: true to wait for it')
-            api_gateway = wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'])
-        if diff.patch:
-            api_gateway = api.update_gateway(self.connection, api_gateway['id'], diff.patch)
-        for field, items in sorted(diff.replace.items()):
-            if field == 'as_prepends':
-                etag = api.list_as_prepends(self.connection, api_gateway['id'])[1]
-                api.replace_as_prepends(self.connection, api_gateway['id'], etag, items)
-            else:
-                kind = field.split('_', 1)[0]
-                api.replace_route_filters(self.connection, api_gateway['id'], kind, etags[field], items)
-        return api_gateway, True
-
-    def virtual_connections(self, api_gateway):
-        """Reconcile the desired virtual connections; returns (results, changed)."""
-        desired = self.desired.get('virtual_connections')
-        if desired is None:
-            return [], False
-        current = api.list_virtual_connections(self.connection, api_gateway['id']) if api_gateway.get('id') else []
-        vc_plan = vc_state.plan(api_gateway, desired, current, self.params['purge_virtual_connections'])
-        if vc_plan.problems:
-            raise DirectLinkError(f"Gateway '{api_gateway['name']}': " + '; '.join(vc_plan.problems))
-        self.actions += [f"create virtual connection {vc['name']}" for vc in vc_plan.create]
-        self.actions += [f"delete virtual connection {vc['name']}" for vc in vc_plan.delete]
-        ready = api_gateway.get('operational_status') == 'provisioned'
-        if self.check_mode or not ready or not vc_plan.changed:
-            reason = None if self.check_mode or ready else (
-                f"the gateway is {api_gateway.get('operational_status')}: its virtual connections are created once it is "
-                'provisioned (re-run then)')
-            return vc_state.predicted_results(vc_plan, reason), vc_plan.changed and self.check_mode
-        results = vc_state.apply(self.connection, api_gateway, vc_plan, self.params['wait'], self.params['wait_timeout'],
-                                 self.params['max_concurrency'])
-        return results, True
-
-    # ------------------------------------------------------------------------------------------- absent
-    def absent(self):
-        """Delete the gateway (and with force its virtual connections)."""
-        api_gateway = self.find()
-        if api_gateway is None:
-            return {'changed': False, 'gateway': {}, 'virtual_connections': [], 'actions': [], 'diff': {'before': {}, 'after': {}}}
-        vcs = api.list_virtual_connections(self.connection, api_gateway['id'])
-        if vcs and not self.params['force']:
-            raise DirectLinkError(f"Gateway '{api_gateway['name']}' has virtual connections "
-                                  f"({', '.join(sorted(vc['name'] for vc in vcs))}); delete them first or set force: true")
-        before = _without_read_only(normalize.gateway(api_gateway))
-        self.actions += [f"delete virtual connection {vc['name']}" for vc in vcs] + ['delete']
-        results = [dict(name=vc['name'], type=vc['type'], id=vc['id'], action='deleted') for vc in vcs]
-        if not self.check_mode:
-            if api_gateway['operational_status'] in ('create_pending', 'configuring'):
-                api_gateway = wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'], done=gateway_done)
-            if vcs:
-                vc_plan = vc_state.VcPlan()
-                vc_plan.delete = vcs
-                vc_state.apply(self.connection, api_gateway, vc_plan, True, self.params['wait_timeout'],
-                               self.params['max_concurrency'])
-            api.delete_gateway(self.connection, api_gateway['id'])
-            if self.params['wait']:
-                wait_for_gateway_gone(self.connection, api_gateway, self.params['wait_timeout'])
-        return {'changed': True, 'gateway': {}, 'virtual_connections': results, 'actions': self.actions,
-                'diff': {'before': before, 'after': {}}}
 
 
 def run(module):
     """Dispatch on state."""
-    runner = GatewayRun(module)
+    runner = GatewayRun(module.connection, module.params, module.check_mode)
     return runner.present() if module.params['state'] == 'present' else runner.absent()
 
 

@@ -43,16 +43,10 @@ options:
     description: Also return gateways of other accounts that connect to this account's networks (reduced fields).
     type: bool
     default: false
-  max_concurrency:
-    description: At most this many requests in flight at once.
-    type: int
-    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
-attributes:
-  check_mode:
-    description: Can run in check mode; it reads only, so the result is the same.
-    support: full
+  - cloud_dr.ibm_direct_link.concurrency
+  - cloud_dr.ibm_direct_link.attributes.read_only
 notes:
   - Read-only; it never changes anything, in check mode or not.
 """

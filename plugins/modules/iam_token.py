@@ -17,10 +17,7 @@ author:
   - Cloud DR maintainers (@cloud-dr)
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
-attributes:
-  check_mode:
-    description: Can run in check mode; it reads only, so the result is the same.
-    support: full
+  - cloud_dr.ibm_direct_link.attributes.read_only
 notes:
   - Changes nothing; in check mode a token is requested too, so that the rest of a check run can read the account.
 """

@@ -22,16 +22,10 @@ options:
     description: Add C(cross_connect_routers) to every dedicated location (one request per location, concurrent).
     type: bool
     default: true
-  max_concurrency:
-    description: At most this many requests in flight at once.
-    type: int
-    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
-attributes:
-  check_mode:
-    description: Can run in check mode; it reads only, so the result is the same.
-    support: full
+  - cloud_dr.ibm_direct_link.concurrency
+  - cloud_dr.ibm_direct_link.attributes.read_only
 """
 
 EXAMPLES = r"""

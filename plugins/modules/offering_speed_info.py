@@ -20,10 +20,7 @@ options:
     default: all
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
-attributes:
-  check_mode:
-    description: Can run in check mode; it reads only, so the result is the same.
-    support: full
+  - cloud_dr.ibm_direct_link.attributes.read_only
 """
 
 EXAMPLES = r"""

@@ -33,12 +33,9 @@ options:
     type: str
     choices: [auto, snapshot, live]
     default: auto
-  max_concurrency:
-    description: At most this many catalog requests in flight at once (live catalog only).
-    type: int
-    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
+  - cloud_dr.ibm_direct_link.concurrency
 attributes:
   check_mode:
     description: Reads and checks the backup; writes nothing.

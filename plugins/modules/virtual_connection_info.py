@@ -17,16 +17,10 @@ options:
     description:
       - Name or id of the gateway. When omitted, the virtual connections of every gateway are returned.
     type: str
-  max_concurrency:
-    description: At most this many requests in flight at once.
-    type: int
-    default: 16
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
-attributes:
-  check_mode:
-    description: Can run in check mode; it reads only, so the result is the same.
-    support: full
+  - cloud_dr.ibm_direct_link.concurrency
+  - cloud_dr.ibm_direct_link.attributes.read_only
 """
 
 EXAMPLES = r"""

@@ -6,7 +6,9 @@ free loopback port. Numbers, never assertions: this is not a test suite.
 Format (stable; add keys, never rename): {"schema": 1, "machine": {...}, "scenarios": {name: {...}}} where a
 scenario has wall_seconds, requests (by method and path template), mutating, iam_tokens, peak_rss_mb (the sum over
 the controller's process tree: ansible-playbook, its forks and modules, sampled every 20 ms; the simulator is not
-counted) and, where there is a baseline, baseline_seconds and speedup.
+counted) and, where there is a baseline, baseline_seconds and speedup. Recover scenarios name their strategy:
+"recover" is the playbook as shipped (batch since schema 1 was extended with the key "strategy"; before, it was
+one host per gateway in two passes, now "recover_per_host").
 """
 
 import json
@@ -123,17 +125,23 @@ def sequential_gather(sim, gateways):
     return time.monotonic() - started, 1 + 3 * len(listed)
 
 
+def gather_tasks(workers):
+    """A play's tasks: gateway_info with virtual connections, route filters and AS prepends."""
+    return [{'cloud_dr.ibm_direct_link.gateway_info': {
+        'include': ['virtual_connections', 'route_filters', 'as_prepends'], 'max_concurrency': workers}, 'register': 'info'}]
+
+
 def bench_gather(workdir):
     """200 gateways x 5 VCs at 50 ms per request: gateway_info versus one request at a time."""
     result = {}
     with Simulator(seed={'generate': {'gateways': 200, 'vcs': 5}}) as sim:
         sim.faults(latency_ms=50)
         for workers in (8, 16, 32):
-            tasks = [{'cloud_dr.ibm_direct_link.gateway_info': {
-                'include': ['virtual_connections', 'route_filters', 'as_prepends'], 'max_concurrency': workers},
-                'register': 'info'}]
-            _outcome, numbers = measured(sim, lambda tasks=tasks: play(sim, workdir, tasks))
+            _outcome, numbers = measured(sim, lambda w=workers: play(sim, workdir, gather_tasks(w)))
             result[f'max_concurrency_{workers}'] = numbers
+        sim.faults(latency_ms=0)
+        _outcome, floor = measured(sim, lambda: play(sim, workdir, gather_tasks(DEFAULT_MAX_CONCURRENCY)))
+        sim.faults(latency_ms=50)
         seconds_20, requests_20 = sequential_gather(sim, 20)
         model_20 = requests_20 * 0.05
         requests = result['max_concurrency_8']['direct_link_requests']
@@ -142,6 +150,10 @@ def bench_gather(workdir):
             numbers['baseline_seconds'] = round(baseline, 2)
             numbers['speedup'] = round(baseline / numbers['wall_seconds'], 1)
         result['default'] = f'max_concurrency_{DEFAULT_MAX_CONCURRENCY}'
+        # The same play with no latency at all: what Ansible and the client's own work cost, a floor no concurrency
+        # can go below; baseline / floor is the best speedup this controller could show.
+        result['no_latency_floor'] = {'wall_seconds': floor['wall_seconds'],
+                                      'best_possible_speedup': round(baseline / floor['wall_seconds'], 1)}
         result['sequential_20_gateways'] = {'wall_seconds': round(seconds_20, 2), 'requests': requests_20,
                                             'model_seconds': round(model_20, 2)}
     return result
@@ -167,18 +179,29 @@ def bench_backup_scale(workdir):
     return result
 
 
-def bench_recover(workdir, provision_delay, vc_delay, start_all_first=True):
-    """50 gateways x 4 VCs backed up, lost, then recovered with one host per gateway (-f 50)."""
+def bench_recover(workdir, provision_delay, vc_delay, strategy):
+    """50 gateways x 4 VCs backed up, lost, then recovered: ``strategy`` is (name, extra playbook arguments)."""
+    name, extra = strategy
     with Simulator(seed={'generate': {'gateways': 50, 'vcs': 4}}, provision_delay=provision_delay, vc_delay=vc_delay) as sim:
-        directory = os.path.join(workdir, f'recover-{provision_delay}-{start_all_first}')
+        directory = os.path.join(workdir, f'recover-{provision_delay}-{name}')
         playbook(sim, workdir, 'cloud_dr.ibm_direct_link.backup', '-e', f'backup_dir={directory}')
         sim.reset()
-        args = ('-i', directory, 'cloud_dr.ibm_direct_link.recover', '-f', '50', '-e', f'recover_report_dir={workdir}',
-                '-e', f'recover_start_all_first={str(start_all_first).lower()}')
+        args = ('-i', directory, 'cloud_dr.ibm_direct_link.recover', '-e', f'recover_report_dir={workdir}', *extra)
         _outcome, numbers = measured(sim, lambda: playbook(sim, workdir, *args))
         _again, rerun = measured(sim, lambda: playbook(sim, workdir, *args))
         numbers['rerun'] = {key: rerun[key] for key in ('wall_seconds', 'mutating', 'iam_tokens')}
+        numbers['strategy'] = name
         return numbers
+
+
+# The recover playbook as shipped (one module run for every gateway), and with one host per gateway at -f 50: two
+# passes (start all, then await each) and one.
+RECOVER_STRATEGIES = {
+    'recover': ('batch', ()),
+    'recover_per_host': ('per_host', ('-f', '50', '-e', 'recover_strategy=per_host')),
+    'recover_one_pass': ('per_host_one_pass', ('-f', '50', '-e', 'recover_strategy=per_host',
+                                               '-e', 'recover_start_all_first=false')),
+}
 
 
 def bench_per_task(workdir):
@@ -202,9 +225,9 @@ def main():
         scenarios['per_task'] = bench_per_task(workdir)
         scenarios['gather'] = bench_gather(workdir)
         scenarios['backup_scale'] = bench_backup_scale(workdir)
-        for name, start_all_first in (('recover', True), ('recover_one_pass', False)):
-            waiting = bench_recover(workdir, 3, 1, start_all_first)
-            no_wait = bench_recover(workdir, 0, 0, start_all_first)
+        for name, strategy in RECOVER_STRATEGIES.items():
+            waiting = bench_recover(workdir, 3, 1, strategy)
+            no_wait = bench_recover(workdir, 0, 0, strategy)
             waiting['baseline_seconds'] = 50 * (3 + 4 * 1)
             waiting['speedup'] = round(waiting['baseline_seconds'] / waiting['wall_seconds'], 1)
             waiting['ansible_and_api_seconds_without_provisioning_delays'] = no_wait['wall_seconds']

@@ -11,15 +11,18 @@ def sim_options():
     return {'provision_delay': 0.3, 'vc_delay': 0.2}
 
 
-@pytest.mark.parametrize('mode, start_all_first', [('lost', 'true'), ('down', 'false')])
-def test_full_drill(sim, tmp_path, backup_dir, mode, start_all_first):
+@pytest.mark.parametrize('mode, strategy', [('lost', ['-e', 'recover_strategy=batch']),
+                                            ('down', ['-e', 'recover_strategy=per_host']),
+                                            ('lost', ['-e', 'recover_strategy=per_host', '-e', 'recover_start_all_first=false'])],
+                         ids=['batch', 'per-host', 'per-host-one-pass'])
+def test_full_drill(sim, tmp_path, backup_dir, mode, strategy):
     sim.disaster(location='dal10', mode=mode)
     sim.reset_stats()
-    planned = recover(sim, tmp_path, backup_dir, '--check', '--diff')
+    planned = recover(sim, tmp_path, backup_dir, '--check', '--diff', *strategy)
     assert planned.rc == 0, planned.output
     assert sim.stats()['mutating'] == 0
 
-    first = recover(sim, tmp_path, backup_dir, '-e', f'recover_start_all_first={start_all_first}')
+    first = recover(sim, tmp_path, backup_dir, *strategy)
     assert first.rc == 0, first.output
     for name in DAL10:
         replacement = sim.gateway(f'{name}-dr')
@@ -34,13 +37,13 @@ def test_full_drill(sim, tmp_path, backup_dir, mode, start_all_first):
     assert verified.rc == 0, verified.output
 
     sim.reset_stats()
-    again = recover(sim, tmp_path, backup_dir)
+    again = recover(sim, tmp_path, backup_dir, *strategy)
     assert again.rc == 0 and sim.stats()['mutating'] == 0
     assert 'changed=0' in again.stdout and 'changed=1' not in again.stdout.replace('localhost', '')
 
     sim.advance(name='dal10-dedicated-macsec-dr', to='provisioned')
     sim.reset_stats()
-    after_loa = recover(sim, tmp_path, backup_dir)
+    after_loa = recover(sim, tmp_path, backup_dir, *strategy)
     assert after_loa.rc == 0, after_loa.output
     assert sim.stats()['requests'].get('POST /v1/gateways/{gateway_id}/virtual_connections') == 2
     assert {vc['name'] for vc in sim.gateway('dal10-dedicated-macsec-dr')['virtual_connections']} == {

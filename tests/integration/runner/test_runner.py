@@ -127,7 +127,8 @@ def test_backup_recover_in_check_mode_then_for_real_and_verify(canary_sim, tmp_p
     sim.disaster(location='dal10', mode='lost')
     # The recover job template: its extra variables, the plan pasted at launch, the survey's answers.
     recover_vars = dict(demo_plan(), recover_backup_dir=str(backup_dir), recover_report_dir=str(reports),
-                        recover_network_map={}, recover_wait_timeout=600, recover_start_all_first='true')
+                        recover_network_map={}, recover_wait_timeout=600, recover_strategy='batch',
+                        recover_start_all_first='true')
     sim.reset_stats()
     planned = run(private_data_dir(tmp_path / 'job-recover-check', sim, recover_vars, backup_dir, check=True),
                   'recover.yml')
@@ -142,8 +143,9 @@ def test_backup_recover_in_check_mode_then_for_real_and_verify(canary_sim, tmp_p
         assert replacement is not None and replacement['location_name'] == 'dal12', name
     report = (reports / 'recovery-report.md').read_text()
     assert 'LOA and cross-connect' in report and CANARY not in report
-    hosts = {event['event_data'].get('host') for event in recovered[3] if event['event'] == 'runner_on_ok'}
-    assert {name.replace('-', '_') for name in DAL10} <= hosts
+    created = [event['event_data']['res'] for event in recovered[3] if event['event'] == 'runner_on_ok'
+               and 'Create and await every replacement gateway' in event['event_data'].get('task', '')]
+    assert [sorted(item['name'] for item in result['results']) for result in created] == [[f'{name}-dr' for name in DAL10]]
 
     verify_vars = dict(demo_plan(), verify_backup_dir=str(backup_dir))
     verified = run(private_data_dir(tmp_path / 'job-verify', sim, verify_vars, backup_dir), 'verify.yml')

@@ -97,10 +97,20 @@ class Faults:
 
 
 class Stats:
-    """Request counters, by method and path template."""
+    """Request counters, by method and path template, and the most Direct Link requests served at once."""
 
     def __init__(self):
+        self.in_flight = 0
         self.reset()
+
+    def enter(self):
+        """A Direct Link request starts being served."""
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def leave(self):
+        """A Direct Link request has been served."""
+        self.in_flight -= 1
 
     def reset(self):
         """Zero every counter."""
@@ -111,12 +121,13 @@ class Stats:
         self.faults_injected = 0
         self.lost_responses = 0
         self.total = 0
+        self.peak_in_flight = self.in_flight
 
     def snapshot(self):
         """The counters as a JSON document."""
         return {'requests': dict(sorted(self.requests.items())), 'by_method': dict(sorted(self.by_method.items())),
                 'mutating': self.mutating, 'iam_tokens': self.iam_tokens, 'faults_injected': self.faults_injected,
-                'lost_responses': self.lost_responses, 'total': self.total}
+                'lost_responses': self.lost_responses, 'total': self.total, 'peak_in_flight': self.peak_in_flight}
 
 
 class Simulator:
@@ -293,6 +304,15 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(latency / 1000.0)
 
     def _direct_link(self, request, trace):
+        with self.sim.lock:
+            self.sim.stats.enter()
+        try:
+            self._serve_direct_link(request, trace)
+        finally:
+            with self.sim.lock:
+                self.sim.stats.leave()
+
+    def _serve_direct_link(self, request, trace):
         sim = self.sim
         try:
             template, operation, handler, params = api.match(request.method, request.path)

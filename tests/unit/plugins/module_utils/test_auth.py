@@ -99,3 +99,22 @@ def test_a_refused_token_without_api_key_is_not_retried():
     with pytest.raises(DirectLinkError, match='401'):
         api.list_gateways(connection)
     assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize('no_proxy, expected', [('', 'http://proxy.example.test:3128'), ('dl.example.test', None)])
+def test_the_environment_proxy_is_resolved_once_for_the_endpoint(monkeypatch, no_proxy, expected):
+    for name in ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example.test:3128')
+    monkeypatch.setenv('NO_PROXY', no_proxy)
+    session = auth.build_sdk_client(client_params()).http_client
+    assert session.trust_env is False
+    assert session.proxies.get('https') == expected
+
+
+def test_the_environment_ca_bundle_is_kept(monkeypatch, tmp_path):
+    bundle = tmp_path / 'corporate-ca.pem'
+    bundle.write_text('-----BEGIN CERTIFICATE-----\n', encoding='utf-8')
+    monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(bundle))
+    assert auth.build_sdk_client(client_params()).http_client.verify == str(bundle)
