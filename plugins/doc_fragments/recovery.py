@@ -16,13 +16,21 @@ options:
   plan:
     description:
       - The plan values, keyed like the recover role's variables (C(recover_location_map), C(recover_port_map),
-        C(recover_router_map), C(recover_network_map), C(recover_name_template), C(recover_limit), C(recover_bgp)).
+        C(recover_router_map), C(recover_network_map), C(recover_name_template), C(recover_limit), C(recover_bgp),
+        C(recover_macsec), C(recover_accept_missing), C(recover_inactive_vcs)).
+      - What a backup records as missing (a CLI export has no route filters nor MACsec CAKs) is a problem unless
+        C(recover_macsec) fills it or C(recover_accept_missing) accepts recovering without it; virtual connections
+        that were inactive at backup time are not recreated unless C(recover_inactive_vcs=recreate).
       - Without them the backup is taken as it is (same names and locations).
     type: dict
     default: {}
   defined_keys:
     description:
-      - Names of every C(recover_*) variable the user defined; unknown ones (typos) are reported as problems.
+      - Names of the variables defined for the play (the roles pass every name), so that misspelled plan keys are
+        refused rather than silently ignored.
+      - A name that starts with C(recover) or is at most two edits from a plan or role key, but is not one, is a
+        problem (C(recovery_limit) - did you mean C(recover_limit)?); C(rehearse_*), C(backup_*) and C(verify_*)
+        variables are never taken for one.
     type: list
     elements: str
     default: []

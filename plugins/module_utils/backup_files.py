@@ -17,10 +17,15 @@ Strings that contain template delimiters are written with YAML's ``!unsafe`` tag
 value that came from the API or a file.
 """
 
+import contextlib
+import fcntl
 import hashlib
+import json
 import os
 import re
+import stat
 import tempfile
+import time
 
 try:
     import yaml
@@ -71,8 +76,34 @@ if yaml is not None:
     BackupDumper.add_representer(str, _represent_text)
 
 
+MAX_DEPTH = 32  # a gateway backup nests about 6 levels deep
+
+
+class RefusedYAML(ValueError):
+    """YAML that a backup never writes and that could exhaust memory or the stack (anchors, aliases, deep nesting)."""
+
+
 class BackupLoader(BaseLoader):  # pylint: disable=too-many-ancestors
-    """Reads backup files back, keeping ``!unsafe`` strings as plain strings."""
+    """Reads backup files back, keeping ``!unsafe`` strings as plain strings.
+
+    Refuses anchors and aliases (a backup never writes them; a few of them expand into gigabytes: "billion laughs")
+    and nesting deeper than MAX_DEPTH (instead of a RecursionError), before anything is built from the document.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, 'anchor', None) is not None:
+            raise RefusedYAML(f'line {event.start_mark.line + 1}: YAML anchors and aliases are refused (a backup never '
+                              'writes them; they can expand a small file into gigabytes)')
+        if self.depth >= MAX_DEPTH:
+            raise RefusedYAML(f'line {event.start_mark.line + 1}: nested deeper than {MAX_DEPTH} levels (a backup never is)')
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 if yaml is not None:
@@ -108,17 +139,31 @@ def host_name(gateway_name, gateway_id, taken):
     return name
 
 
+def _stored_vc(vc):
+    """A virtual connection as the backup keeps it: its options, and its status at backup time (read-only, never sent)."""
+    stored = {key: value for key, value in vc.items() if key != 'read_only'}
+    status = (vc.get('read_only') or {}).get('status')
+    if status:
+        stored['read_only'] = {'status': status}
+    return stored
+
+
 def gateway_document(host, gateway, present=True):
-    """The text of ``host_vars/<host>/direct_link.yml`` for an option-shaped gateway."""
+    """The text of ``host_vars/<host>/direct_link.yml`` for an option-shaped gateway.
+
+    ``gateway['missing']`` (``[{field, reason}]``, from an import that could not carry every field) is written as the
+    section's ``missing``; each virtual connection keeps ``read_only: {status}``.
+    """
     read_only = gateway.get('read_only') or {}
-    config = {key: value for key, value in gateway.items() if key != 'read_only'}
+    config = {key: value for key, value in gateway.items() if key not in ('read_only', 'missing')}
     if 'virtual_connections' in config:
-        config['virtual_connections'] = [{k: v for k, v in vc.items() if k != 'read_only'} for vc in config['virtual_connections']]
+        config['virtual_connections'] = [_stored_vc(vc) for vc in config['virtual_connections']]
     source = {key: read_only[key] for key in SOURCE_FIELDS if key in read_only}
     source['id'] = gateway.get('id')
-    document = {BACKUP_KEY: {'schema_version': SCHEMA_VERSION, 'host': host, 'present': present, 'gateway': config,
-                             'source': source}}
-    return HEADER + dump(document)
+    section = {'schema_version': SCHEMA_VERSION, 'host': host, 'present': present, 'gateway': config, 'source': source}
+    if gateway.get('missing'):
+        section['missing'] = gateway['missing']
+    return HEADER + dump({BACKUP_KEY: section})
 
 
 def inventory_document(group, hosts):
@@ -149,24 +194,109 @@ def manifest_document(source, group, entries, catalog=None):
 
 
 def ensure_private_dir(path):
-    """Create a directory (and parents) with mode 0700, whatever the umask; tighten it if it exists."""
+    """Create a directory (and parents) with mode 0700, whatever the umask; tighten it if it exists.
+
+    For a directory the user names (a backup root, a report directory): a symbolic link there is the user's choice
+    and is followed. Directories inside a backup are made with ensure_private_tree, which never follows one.
+    """
     os.makedirs(path, mode=0o700, exist_ok=True)
     os.chmod(path, 0o700)
 
 
+class BackupPathError(Exception):
+    """A path inside a backup directory that the collection refuses to follow, read or write."""
+
+
+def symlink_message(path):
+    """Why a symbolic link inside a backup directory is refused."""
+    return (f'{path}: is a symbolic link; a backup never holds one (it could point at any file on this machine): replace '
+            'it with the file or directory itself')
+
+
+def _refusal(path, error):
+    """The error for a path opened without following symbolic links that could not be opened."""
+    return BackupPathError(symlink_message(path) if os.path.islink(path) else f'{path}: {error.strerror}')
+
+
 def ensure_private_tree(root, directory):
-    """Create ``directory`` and every directory between it and ``root`` with mode 0700."""
+    """Create ``directory`` and every directory between it and ``root`` with mode 0700, never through a symbolic link."""
     ensure_private_dir(root)
     current = root
     for part in os.path.relpath(directory, root).split(os.sep):
         if part in ('', '.'):
             continue
         current = os.path.join(current, part)
-        ensure_private_dir(current)
+        try:
+            os.mkdir(current, 0o700)
+        except FileExistsError:
+            pass
+        try:
+            handle = os.open(current, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError as error:
+            raise _refusal(current, error) from None
+        try:
+            os.fchmod(handle, 0o700)
+        finally:
+            os.close(handle)
+
+
+def read_inside(root, relative, limit):
+    """The text of ``root/relative`` (None when it does not exist), bounded and never through a symbolic link.
+
+    ``root`` itself may be a symbolic link (the user named it); below it, every directory and the file are opened
+    without following links, the file must be a regular file (a FIFO would block) of at most ``limit`` bytes.
+    Raises BackupPathError naming the path.
+    """
+    parts = relative.split(os.sep)
+    try:
+        handle = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    except FileNotFoundError:
+        return None
+    try:
+        for depth, part in enumerate(parts):
+            last = depth == len(parts) - 1
+            flags = os.O_RDONLY | os.O_NOFOLLOW | (os.O_NONBLOCK if last else os.O_DIRECTORY)
+            try:
+                child = os.open(part, flags, dir_fd=handle)
+            except FileNotFoundError:
+                return None
+            except OSError as error:
+                raise _refusal(os.path.join(root, *parts[:depth + 1]), error) from None
+            os.close(handle)
+            handle = child
+        return _read_bounded(handle, os.path.join(root, relative), limit)
+    finally:
+        os.close(handle)
+
+
+def _read_bounded(handle, path, limit):
+    status = os.fstat(handle)
+    if not stat.S_ISREG(status.st_mode):
+        raise BackupPathError(f'{path}: not a regular file')
+    if status.st_size > limit:
+        raise BackupPathError(f'{path}: {status.st_size} bytes is larger than a gateway backup can be ({limit} bytes at most)')
+    data = os.read(handle, limit + 1)
+    if len(data) > limit:
+        raise BackupPathError(f'{path}: grew beyond {limit} bytes while being read')
+    try:
+        return data.decode('utf-8')
+    except UnicodeDecodeError as error:
+        raise BackupPathError(f'{path}: not UTF-8 text ({error.reason} at byte {error.start})') from None
 
 
 TEMP_PREFIX = '.direct-link-'
 TEMP_SUFFIX = '.tmp'
+# Hidden files in the backup root: Ansible never reads them as inventory, backup_commit never commits them.
+LOCK = '.direct-link-lock'
+JOURNAL = '.direct-link-journal.json'
+MAX_FILE_BYTES = 1024 * 1024
+HOST_RULE = '^[a-z][a-z0-9_]*$, at most 64 characters'
+HOST_PATTERN = re.compile(r'[a-z][a-z0-9_]{0,63}')
+
+
+def valid_host(name):
+    """Whether ``name`` is a host name host_name could have produced (so it is safe as a path component)."""
+    return isinstance(name, str) and HOST_PATTERN.fullmatch(name) is not None
 
 
 def stage(path, text):
@@ -184,16 +314,160 @@ def stage(path, text):
     return temporary
 
 
+def _real_directory(root, relative):
+    """Whether ``root/relative`` is a directory reached without any symbolic link below ``root``."""
+    current = root
+    for part in relative.split(os.sep):
+        current = os.path.join(current, part)
+        try:
+            if not stat.S_ISDIR(os.lstat(current).st_mode):
+                return False
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def written_directories(root):
+    """The directories of a backup the collection writes files in (those that exist, reached without a link)."""
+    candidates = [os.path.dirname(MANIFEST), os.path.dirname(CATALOG)]
+    if _real_directory(root, HOST_VARS):
+        candidates += [os.path.join(HOST_VARS, host) for host in sorted(os.listdir(os.path.join(root, HOST_VARS)))
+                       if valid_host(host)]
+    return [root] + [os.path.join(root, relative) for relative in candidates if _real_directory(root, relative)]
+
+
 def remove_stale_temporaries(root):
-    """Delete temporary files an interrupted run left behind."""
-    for dirpath, _dirnames, filenames in os.walk(root):
-        for name in filenames:
-            if name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX):
-                os.remove(os.path.join(dirpath, name))
+    """Delete temporary files an interrupted run left behind (only while holding the lock, after the journal)."""
+    for directory in written_directories(root):
+        for entry in os.scandir(directory):
+            if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False):
+                os.remove(entry.path)
+
+
+@contextlib.contextmanager
+def locked(root, timeout):
+    """Hold the backup directory's exclusive lock (flock on LOCK), waiting at most ``timeout`` seconds for it."""
+    path = os.path.join(root, LOCK)
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        raise _refusal(path, error) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BackupPathError(f'{root}: another backup has held the directory lock ({LOCK}) for more than '
+                                          f'{timeout:g} seconds; run again when it has finished, or raise lock_timeout') from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def resume_hint(root):
+    """How to complete a backup interrupted between its renames (read_backup's message; it never writes)."""
+    return (f"{os.path.join(root, JOURNAL)}: a backup was interrupted while switching to its new files, so files and "
+            "manifest may be out of step. Complete it (no API access needed) with: ansible localhost -m "
+            f"cloud_dr.ibm_direct_link.backup_store -a 'path={root} resume_only=true' (or run the backup again)")
+
+
+def _fsync_directory(path):
+    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _collection_file(relative):
+    """Whether ``relative`` is a file the backup writes (the only files a journal may name)."""
+    parts = relative.split(os.sep)
+    if relative in (INVENTORY, MANIFEST, CATALOG):
+        return True
+    return len(parts) == 3 and parts[0] == HOST_VARS and valid_host(parts[1]) and parts[2] == GATEWAY_FILE
+
+
+def _check_journal(path, journal):
+    """Raise BackupPathError unless the journal names only the collection's own files and temporaries."""
+    def bad(what):
+        return BackupPathError(f'{path}: {what}; it was not written by backup_store: move it away and run the backup again')
+    if not isinstance(journal, dict) or journal.get('version') != 1:
+        raise bad('not a backup journal (version 1)')
+    renames, prunes = journal.get('renames'), journal.get('prunes')
+    if not isinstance(renames, list) or not isinstance(prunes, list):
+        raise bad('renames and prunes must be lists')
+    for pair in renames:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(item, str) for item in pair)
+                and _collection_file(pair[1]) and os.path.dirname(pair[0]) == os.path.dirname(pair[1])
+                and os.path.basename(pair[0]).startswith(TEMP_PREFIX) and pair[0].endswith(TEMP_SUFFIX)):
+            raise bad(f'rename {pair!r} is not a staged file of the backup to one of its files')
+    for host in prunes:
+        if not valid_host(host):
+            raise bad(f'prune {host!r} is not a host name the backup writes (expected {HOST_RULE})')
+
+
+def switch(root, renames, prunes):
+    """Move a staged backup into place as one step that can be completed after a crash.
+
+    ``renames`` are (temporary, final) paths inside ``root``, ``prunes`` host names whose file is deleted. The journal
+    is written (atomically, fsync'd) before the first rename and removed after the last step, so an interruption leaves
+    a journal that complete_journal finishes (with the same result as an uninterrupted run).
+    """
+    journal = {'version': 1, 'renames': [[os.path.relpath(temporary, root), os.path.relpath(final, root)]
+                                         for temporary, final in renames], 'prunes': list(prunes)}
+    path = os.path.join(root, JOURNAL)
+    os.replace(stage(path, json.dumps(journal, sort_keys=True)), path)
+    _fsync_directory(root)
+    _carry_out(root, journal)
+
+
+def complete_journal(root):
+    """Finish a switch an interrupted run left in its journal (call while holding the lock); whether there was one."""
+    path = os.path.join(root, JOURNAL)
+    text = read_inside(root, JOURNAL, 4 * MAX_FILE_BYTES)
+    if text is None:
+        return False
+    try:
+        journal = json.loads(text)
+    except (ValueError, RecursionError):
+        raise BackupPathError(f'{path}: not valid JSON; it was not written by backup_store: move it away and run the backup again') from None
+    _check_journal(path, journal)
+    named = [path for pair in journal['renames'] for path in pair]
+    for relative in named + [os.path.join(HOST_VARS, host, GATEWAY_FILE) for host in journal['prunes']]:
+        read_inside(root, relative, MAX_FILE_BYTES)  # refuses a symbolic link on the way to any file it moves or deletes
+    _carry_out(root, journal)
+    return True
+
+
+def _carry_out(root, journal):
+    touched = {root}
+    for temporary, final in journal['renames']:
+        source, target = os.path.join(root, temporary), os.path.join(root, final)
+        if os.path.lexists(source):  # absent: renamed before the interruption
+            os.replace(source, target)
+        touched.add(os.path.dirname(target))
+    for host in journal['prunes']:
+        directory = os.path.join(root, HOST_VARS, host)
+        if os.path.lexists(os.path.join(directory, GATEWAY_FILE)):
+            os.remove(os.path.join(directory, GATEWAY_FILE))
+        try:
+            os.rmdir(directory)  # only when the backup's file was all it held
+        except OSError:
+            pass
+        touched.add(os.path.join(root, HOST_VARS))
+    for directory in sorted(touched):
+        if os.path.isdir(directory):
+            _fsync_directory(directory)
+    os.remove(os.path.join(root, JOURNAL))
+    _fsync_directory(root)
 
 
 def read_text(path):
-    """A file's text, or None when it does not exist."""
+    """A file's text, or None when it does not exist (for files outside a backup directory)."""
     try:
         with open(path, encoding='utf-8') as stream:
             return stream.read()

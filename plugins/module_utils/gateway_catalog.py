@@ -37,6 +37,10 @@ class Catalog:
         return self._get(('locations', offering),
                          lambda: {loc['name']: loc for loc in api.list_locations(self.connection, offering)})
 
+    def offerings_at(self, location):
+        """The offering types (``connect``, ``dedicated``) whose catalog lists ``location``."""
+        return [offering for offering in OFFERINGS if location in self.locations(offering)]
+
     def speeds(self, offering):
         """Offered speeds by link speed."""
         return self._get(('speeds', offering),

@@ -18,6 +18,12 @@ IDENTITY_FIELDS = (('port', 'id'), ('resource_group', 'id'), ('authentication_ke
 MACSEC_CONFIG_FIELDS = ('active', 'security_policy', 'sak_rekey', 'window_size')
 
 
+def crn_account(crn):
+    """The account id inside a CRN (``crn:v1:...:a/<account>::...``), or ''."""
+    parts = str(crn).split(':')
+    return parts[6][2:] if len(parts) > 6 and parts[6].startswith('a/') else ''
+
+
 def route_filter(item):
     """A route filter as an option: action, prefix, and ge/le when set."""
     result = {'action': item['action'], 'prefix': item['prefix']}

@@ -13,16 +13,40 @@ import os
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import catalog_problems
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import OFFERINGS, catalog_problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import difference, validate
 
 PLAN_KEYS = ('recover_location_map', 'recover_port_map', 'recover_router_map', 'recover_network_map',
-             'recover_name_template', 'recover_limit', 'recover_bgp')
+             'recover_name_template', 'recover_limit', 'recover_bgp', 'recover_macsec', 'recover_accept_missing',
+             'recover_inactive_vcs')
+# What a backup can record as missing (its section's ``missing: [{field, reason}]``), with how a plan fills the gap.
+MISSING_FIELDS = {
+    'macsec': 'give the MACsec settings with recover_macsec: {{{name}: {{caks: [{{name, key, session}}]}}}} (with sak_rekey '
+              'when the backup lacks it too)',
+    'route_filters': 'no plan option can supply them: recreate them after the recovery, or back up from the API',
+    'virtual_connections': 'add the file to the CLI export and import it again',
+}
+# Virtual connection statuses that mean the connection was gone or going at backup time: not recreated by default.
+INACTIVE_VC_STATUSES = ('deleting', 'detached_by_network', 'detached_by_network_pending', 'rejected', 'expired')
+MACSEC_KEYS = {'active': bool, 'security_policy': str, 'sak_rekey': dict, 'window_size': int, 'caks': list}
+MACSEC_REQUIRED = ('active', 'security_policy', 'sak_rekey', 'caks')
+CAK_SESSIONS = ('primary', 'fallback')
 ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_max_concurrency',
              'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first', 'recover_strategy')
 MAX_FILE_BYTES = 1024 * 1024
 # What every gateway backup must hold, with its type: the rest is optional or checked against the catalog.
 REQUIRED_FIELDS = {'name': str, 'type': str, 'location_name': str, 'speed_mbps': int, 'bgp_asn': int}
+
+
+# Reading a backup is bounded: a manifest listing more gateways than this is refused, and so are gateway files that
+# add up to more than MAX_BACKUP_BYTES (a real gateway file holds a few kilobytes).
+MAX_GATEWAYS = 5000
+MAX_BACKUP_BYTES = 128 * 1024 * 1024
+DEFAULT_GROUP = 'direct_link_gateways'
+GROUP_VARS = 'group_vars'
+CATALOG_DIR = os.path.dirname(files.CATALOG)
+# Top-level files Ansible skips in an inventory directory with the default inventory_ignore_extensions.
+IGNORED_TOP_LEVEL = ('.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.cfg', '.retry')
 
 
 class Backup:
@@ -34,20 +58,32 @@ class Backup:
         self.manifest = {}
 
 
-def _read_yaml(path, problems):
+def _read_yaml(root, relative, problems):
+    """(text, document) of a file of the backup, bounded and never through a symbolic link; None after a problem."""
+    path = os.path.join(root, relative)
     try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            problems.append(f'{path}: {os.path.getsize(path)} bytes is larger than a gateway backup can be '
-                            f'({MAX_FILE_BYTES} bytes at most)')
-            return None
-        with open(path, encoding='utf-8') as stream:
-            text = stream.read()
-        return text, files.load(text)
-    except FileNotFoundError:
+        text = files.read_inside(root, relative, MAX_FILE_BYTES)
+    except files.BackupPathError as error:
+        problems.append(str(error))
+        return None
+    if text is None:
         problems.append(f'{path}: missing')
+        return None
+    try:
+        return text, files.load(text)
+    except files.RefusedYAML as exc:
+        problems.append(f'{path}: {exc}')
     except Exception as exc:  # pylint: disable=broad-except
         problems.append(f"{path}: not valid YAML ({' '.join(str(exc).split())})")
     return None
+
+
+def _only_key(path, document, key, problems):
+    """Whether ``document`` holds nothing but ``key``: Ansible loads every top-level key of a vars file as a variable."""
+    extra = sorted(str(name) for name in document if name != key) if isinstance(document, dict) else []
+    problems.extend(f'{path}: top-level key {name!r} is not written by the backup (Ansible would load it as a variable); '
+                    f'only {key} may be there' for name in extra)
+    return not extra
 
 
 def _check_gateway_document(path, host, document, problems):
@@ -55,6 +91,8 @@ def _check_gateway_document(path, host, document, problems):
     section = document.get(files.BACKUP_KEY) if isinstance(document, dict) else None
     if not isinstance(section, dict):
         problems.append(f'{path}: no {files.BACKUP_KEY} mapping')
+        return None
+    if not _only_key(path, document, files.BACKUP_KEY, problems):
         return None
     if section.get('schema_version') != files.SCHEMA_VERSION:
         problems.append(f"{path}: schema_version {section.get('schema_version')!r} is not supported (expected "
@@ -81,34 +119,38 @@ def _check_gateway_document(path, host, document, problems):
 
 
 def read_backup(root):
-    """Read every gateway of a backup directory, checking schema, structure and manifest checksums."""
+    """Read every gateway of a backup directory, checking its layout, schema, structure and manifest checksums.
+
+    Only what the backup writes may be there (see _layout_problems); nothing is followed through a symbolic link
+    below ``root``, nothing read is larger than MAX_FILE_BYTES, anchors, aliases and deep nesting are refused, and
+    nothing is ever written (a directory with a journal is refused with the command that completes it).
+    """
     backup = Backup()
-    manifest_path = os.path.join(root, files.MANIFEST)
-    loaded = _read_yaml(manifest_path, backup.problems) if os.path.isdir(root) else None
     if not os.path.isdir(root):
         backup.problems.append(f'{root}: not a directory (pass the backup directory with -i)')
         return backup
-    if loaded is None:
+    if os.path.lexists(os.path.join(root, files.JOURNAL)):
+        backup.problems.append(files.resume_hint(root))
         return backup
-    manifest = (loaded[1] or {}).get(files.MANIFEST_KEY) if isinstance(loaded[1], dict) else None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get('gateways'), dict):
-        backup.problems.append(f'{manifest_path}: no {files.MANIFEST_KEY} mapping with gateways')
-        return backup
-    if manifest.get('schema_version') != files.SCHEMA_VERSION:
-        backup.problems.append(f"{manifest_path}: schema_version {manifest.get('schema_version')!r} is not supported")
+    manifest = _read_manifest(root, backup.problems)
+    if manifest is None:
         return backup
     backup.manifest = manifest
-    host_vars = os.path.join(root, files.HOST_VARS)
-    on_disk = set(os.listdir(host_vars)) if os.path.isdir(host_vars) else set()
-    for host in sorted(on_disk - set(manifest['gateways'])):
-        backup.problems.append(f'{os.path.join(host_vars, host)}: not listed in the manifest (a file added by hand?)')
+    backup.problems += _layout_problems(root, manifest['gateways'])
+    _check_inventory(root, manifest, backup.problems)
+    budget = MAX_BACKUP_BYTES
     for host, entry in sorted(manifest['gateways'].items()):
         path = files.gateway_path(root, host)
-        read = _read_yaml(path, backup.problems)
+        read = _read_yaml(root, os.path.relpath(path, root), backup.problems)
         if read is None:
             continue
         text, document = read
-        if files.sha256(text) != (entry or {}).get('sha256'):
+        budget -= len(text)
+        if budget < 0:
+            backup.problems.append(f'{root}: the gateway files add up to more than {MAX_BACKUP_BYTES} bytes, more than a '
+                                   'backup holds')
+            break
+        if files.sha256(text) != entry.get('sha256'):
             backup.problems.append(f'{path}: checksum does not match the manifest (the file was edited or truncated)')
             continue
         section = _check_gateway_document(path, host, document, backup.problems)
@@ -117,6 +159,93 @@ def read_backup(root):
     if not backup.gateways and not backup.problems:
         backup.problems.append(f'{root}: the backup holds no gateway')
     return backup
+
+
+def _read_manifest(root, problems):
+    """The manifest, when it is one and its host names are safe to use as paths; None after a problem."""
+    path = os.path.join(root, files.MANIFEST)
+    loaded = _read_yaml(root, files.MANIFEST, problems)
+    if loaded is None:
+        return None
+    manifest = loaded[1].get(files.MANIFEST_KEY) if isinstance(loaded[1], dict) else None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get('gateways'), dict):
+        problems.append(f'{path}: no {files.MANIFEST_KEY} mapping with gateways')
+        return None
+    if not _only_key(path, loaded[1], files.MANIFEST_KEY, problems):
+        return None
+    if manifest.get('schema_version') != files.SCHEMA_VERSION:
+        problems.append(f"{path}: schema_version {manifest.get('schema_version')!r} is not supported")
+        return None
+    if len(manifest['gateways']) > MAX_GATEWAYS:
+        problems.append(f"{path}: gateways lists {len(manifest['gateways'])} gateways, more than a backup holds "
+                        f'({MAX_GATEWAYS} at most)')
+        return None
+    bad = [host for host, entry in manifest['gateways'].items() if not files.valid_host(host) or not isinstance(entry, dict)]
+    problems.extend(f'{path}: gateways entry {host!r} is not a host the backup writes (expected a mapping under a host '
+                    f'name {files.HOST_RULE})' for host in bad)
+    return None if bad else manifest
+
+
+def _layout_problems(root, hosts):
+    """Entries Ansible would load as inventory or variables that the backup did not write, and symbolic links.
+
+    Hidden entries (.git, .catalog, the lock, temporaries) are never read by Ansible; at the top level, files with
+    an extension Ansible's default inventory_ignore_extensions skips (a README.md) are left alone too.
+    """
+    problems = []
+    for name in sorted(os.listdir(root)):
+        path = os.path.join(root, name)
+        if os.path.islink(path) and (name in (files.INVENTORY, files.HOST_VARS, GROUP_VARS) or name == CATALOG_DIR):
+            problems.append(files.symlink_message(path))
+        elif name.startswith('.') or name in (files.INVENTORY, files.HOST_VARS, GROUP_VARS):
+            continue
+        elif not (os.path.isfile(path) and not os.path.islink(path) and name.endswith(IGNORED_TOP_LEVEL)):
+            problems.append(f'{path}: not written by the backup, and Ansible would read it as an inventory source; move it '
+                            'out of the backup directory')
+    if os.path.islink(os.path.join(root, files.CATALOG)):
+        problems.append(files.symlink_message(os.path.join(root, files.CATALOG)))
+    problems += _unlisted(os.path.join(root, files.HOST_VARS), {host: {files.GATEWAY_FILE: None} for host in hosts})
+    problems += _unlisted(os.path.join(root, GROUP_VARS), {'all': {os.path.basename(files.MANIFEST): None}})
+    return problems
+
+
+def _unlisted(directory, expected):
+    """Non-hidden entries of ``directory`` outside ``expected`` ({name: sub-tree, or None for a file}), and links."""
+    if not os.path.isdir(directory) or os.path.islink(directory):
+        return []
+    problems = []
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if name.startswith('.'):
+            continue
+        if os.path.islink(path):
+            problems.append(files.symlink_message(path))
+        elif name not in expected:
+            problems.append(f'{path}: not listed in the manifest (a file added by hand?); Ansible would load it as '
+                            'variables of the recovery, so the backup is refused')
+        elif expected[name] is not None:
+            problems += _unlisted(path, expected[name])
+    return problems
+
+
+def _check_inventory(root, manifest, problems):
+    """inventory.yml must be exactly what the backup writes for the manifest's hosts and group (no vars, no hosts added)."""
+    group = manifest.get('inventory_group', DEFAULT_GROUP)
+    path = os.path.join(root, files.INVENTORY)
+    try:
+        text = files.read_inside(root, files.INVENTORY, MAX_FILE_BYTES)
+    except files.BackupPathError as error:
+        problems.append(str(error))
+        return
+    if text is None:
+        problems.append(f'{path}: missing')
+    elif not isinstance(group, str) or text != files.inventory_document(group, manifest['gateways']):
+        problems.append(f'{path}: not the inventory the backup writes for the manifest (its hosts in group {group!r}, no '
+                        'other hosts, groups or vars); run the backup again or restore the file from its history')
+
+
+# Variables of the collection's other roles and playbooks: never taken for a misspelled plan key.
+OTHER_VARIABLE_PREFIXES = ('rehearse_', 'backup_', 'verify_')
 
 
 class Plan:
@@ -130,20 +259,63 @@ class Plan:
         self.name_template = values.get('recover_name_template') or '{name}'
         self.limit = values.get('recover_limit') or []
         self.bgp = values.get('recover_bgp') or 'keep'
+        self.macsec = values.get('recover_macsec') or {}
+        self.accept_missing = values.get('recover_accept_missing') or []
+        self.inactive_vcs = values.get('recover_inactive_vcs') or 'skip'
 
     def usable(self):
         """Whether the plan's values have the types remapping needs."""
-        maps = (self.location_map, self.port_map, self.router_map, self.network_map)
-        return all(isinstance(value, dict) for value in maps) and isinstance(self.limit, list)
+        maps = (self.location_map, self.port_map, self.router_map, self.network_map, self.macsec)
+        return (all(isinstance(value, dict) for value in maps) and isinstance(self.limit, list)
+                and isinstance(self.accept_missing, (list, dict)))
+
+    def accepted(self, gateway_name):
+        """The missing fields the plan accepts to recover a gateway without (a list for all, or per gateway name)."""
+        if isinstance(self.accept_missing, dict):
+            return set(self.accept_missing.get(gateway_name) or [])
+        return set(self.accept_missing)
+
+    def gap_problems(self, backup_names):
+        """Problems of the options that fill a backup's gaps: recover_macsec, recover_accept_missing,
+        recover_inactive_vcs (gateway names are checked against the backup's)."""
+        problems = []
+        if self.inactive_vcs not in ('skip', 'recreate'):
+            problems.append(f"plan: recover_inactive_vcs is {self.inactive_vcs!r}, expected 'skip' or 'recreate'")
+        accept = self.accept_missing
+        if isinstance(accept, list):
+            problems += _accept_problems('recover_accept_missing', accept)
+        elif isinstance(accept, dict):
+            for name, fields in sorted(accept.items(), key=str):
+                problems += _unknown_gateway('recover_accept_missing', name, backup_names)
+                problems += _accept_problems(f'recover_accept_missing[{name}]', fields)
+        else:
+            problems.append('plan: recover_accept_missing must be a list of fields (for every gateway) or a mapping of '
+                            f'gateway name to such a list, got {type(accept).__name__}')
+        if not isinstance(self.macsec, dict):
+            problems.append(f'plan: recover_macsec must be a mapping of gateway name to MACsec settings, got '
+                            f'{type(self.macsec).__name__}')
+            return problems
+        for name, setting in sorted(self.macsec.items(), key=str):
+            problems += _unknown_gateway('recover_macsec', name, backup_names)
+            problems += _macsec_problems(f'plan: recover_macsec[{name}]', setting)
+        return problems
 
     def problems(self, defined_names):
-        """Unknown plan keys (typos) and wrongly typed values."""
+        """Misspelled plan keys and wrongly typed values.
+
+        ``defined_names`` may be every variable name of the play: a name is taken for a misspelled key when it
+        starts with ``recover`` or is at most two edits from a plan or role key, unless it is such a key or a
+        variable of the collection's other roles and playbooks.
+        """
         problems = []
-        known = set(PLAN_KEYS) | set(ROLE_KEYS)
-        for name in sorted(set(defined_names) - known):
-            close = [key for key in PLAN_KEYS if _similar(name, key)]
-            hint = f' (did you mean {close[0]}?)' if close else ''
-            problems.append(f'plan: unknown key {name}{hint}; known keys: {", ".join(PLAN_KEYS)}')
+        known = PLAN_KEYS + ROLE_KEYS
+        for name in sorted(set(defined_names) - set(known)):
+            if name.startswith(OTHER_VARIABLE_PREFIXES):
+                continue
+            close = [key for key in known if _similar(name.lower(), key)]
+            if close or name.lower().startswith('recover'):
+                hint = f' (did you mean {close[0]}?)' if close else ''
+                problems.append(f'plan: unknown key {name}{hint}; known keys: {", ".join(PLAN_KEYS)}')
         for key, value in (('recover_location_map', self.location_map), ('recover_port_map', self.port_map),
                            ('recover_router_map', self.router_map), ('recover_network_map', self.network_map)):
             if not isinstance(value, dict):
@@ -153,11 +325,16 @@ class Plan:
         if self.bgp not in ('keep', 'auto'):
             problems.append(f"plan: recover_bgp is {self.bgp!r}, expected 'keep' or 'auto'")
         if not isinstance(self.name_template, str) or '{name}' not in self.template():
-            problems.append(f'plan: recover_name_template {self.name_template!r} must contain {{{{ name }}}}')
+            problems.append(f'plan: recover_name_template {self.name_template!r} must contain {{name}}, which stands for '
+                            "the old gateway name (for example '{name}-dr')")
         return problems
 
     def template(self):
-        """The name template in ``{name}`` form (``{{ name }}`` is accepted and replaced literally, never templated)."""
+        """The name template in ``{name}`` form.
+
+        ``{{ name }}`` is accepted too and replaced literally, never templated; it reaches the module only when the
+        plan file marks it ``!unsafe`` (Ansible templates it otherwise, and fails: 'name' is undefined).
+        """
         text = str(self.name_template)
         for spelling in ('{{ name }}', '{{name}}'):
             text = text.replace(spelling, '{name}')
@@ -166,6 +343,40 @@ class Plan:
     def new_name(self, name):
         """The replacement gateway's name."""
         return self.template().replace('{name}', name)
+
+
+def _unknown_gateway(option, name, backup_names):
+    if name in backup_names or not backup_names:
+        return []
+    return [f'plan: {option} names gateway {name}, which is not in the backup']
+
+
+def _accept_problems(option, fields):
+    if not isinstance(fields, list) or not all(isinstance(field, str) for field in fields):
+        return [f'plan: {option} must be a list of fields ({", ".join(MISSING_FIELDS)}), got {fields!r}']
+    return [f'plan: {option} names {field}, expected one of {", ".join(MISSING_FIELDS)}'
+            for field in fields if field not in MISSING_FIELDS]
+
+
+def _macsec_problems(label, setting):
+    """Problems of MACsec settings (``label`` names them: a recover_macsec value, or the settings a backup holds)."""
+    if not isinstance(setting, dict):
+        return [f'{label} must be a mapping (caks, and sak_rekey, window_size, security_policy, active when '
+                f'the backup lacks them), got {type(setting).__name__}']
+    problems = [f'{label}.{key} is not a MACsec setting (expected {", ".join(MACSEC_KEYS)})'
+                for key in sorted(set(setting) - set(MACSEC_KEYS), key=str)]
+    problems += [f'{label}.{key} is {setting[key]!r}, expected {kind.__name__}' for key, kind in MACSEC_KEYS.items()
+                 if key in setting and (not isinstance(setting[key], kind) or (kind is int and isinstance(setting[key], bool)))]
+    if isinstance(setting.get('sak_rekey'), dict) and not isinstance(setting['sak_rekey'].get('mode'), str):
+        problems.append(f"{label}.sak_rekey must have a mode ('timer' with an interval, or 'packet_number_rollover')")
+    for index, cak in enumerate(setting.get('caks') if isinstance(setting.get('caks'), list) else []):
+        if (not isinstance(cak, dict) or not all(isinstance(cak.get(key), str) and cak.get(key) for key in ('name', 'key', 'session'))
+                or cak['session'] not in CAK_SESSIONS):
+            numeric = isinstance(cak, dict) and isinstance(cak.get('name'), int)
+            hint = " (quote a name of digits only, such as '1000': unquoted, YAML reads a number)" if numeric else ''
+            problems.append(f'{label}.caks[{index}] must be {{name: HEX, key: KEY_CRN, session: primary|fallback}}, '
+                            f'got {cak!r}{hint}')
+    return problems
 
 
 def argument_spec():
@@ -183,6 +394,7 @@ def load(params):
     plan = Plan(params['plan'])
     backup = read_backup(params['backup_dir'])
     problems = plan.problems(params['defined_keys']) + backup.problems
+    problems += plan.gap_problems({section['gateway']['name'] for section in backup.gateways.values()})
     selected = dict(backup.gateways)
     if plan.usable() and plan.limit:
         names = {section['gateway']['name']: host for host, section in backup.gateways.items()}
@@ -191,15 +403,48 @@ def load(params):
     return plan, selected, problems
 
 
-def _similar(left, right):
-    """Whether two keys are at most two edits apart (a typo)."""
+def _similar(left, right, edits=2):
+    """Whether two keys are at most ``edits`` edits apart (a typo); cheap for the many names that are not."""
+    if abs(len(left) - len(right)) > edits:
+        return False
     previous = list(range(len(right) + 1))
     for i, left_char in enumerate(left, 1):
         current = [i]
         for j, right_char in enumerate(right, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left_char != right_char)))
+        if min(current) > edits:
+            return False
         previous = current
-    return previous[-1] <= 2
+    return previous[-1] <= edits
+
+
+def location_map_problems(plan, selected, catalog):
+    """Targets of ``recover_location_map`` that the catalog does not offer for the gateways mapped to them.
+
+    A target is checked for the offering type of each selected gateway at the mapped location, or, when none is
+    selected there, for either type; a target offered only for the other type is named as such.
+    """
+    mapped = {}  # old location -> offering type -> names of the selected gateways there
+    for section in selected.values():
+        gateway = section['gateway']
+        offering = 'dedicated' if gateway.get('type') == 'dedicated' else 'connect'
+        mapped.setdefault(gateway.get('location_name'), {}).setdefault(offering, []).append(gateway.get('name'))
+    problems = []
+    for old, new in sorted(plan.location_map.items(), key=str):
+        needed = mapped.get(old) or {}
+        offered = catalog.offerings_at(new) if isinstance(new, str) else []
+        where = f'plan: recover_location_map maps {old} to {new}'
+        if not offered:
+            types = sorted(needed) or list(OFFERINGS)
+            known = sorted({name for offering in types for name in catalog.locations(offering)})
+            problems.append(f'{where}, which is not a Direct Link location (known {" and ".join(types)} locations: '
+                            f'{", ".join(known)})')
+            continue
+        for offering, names in sorted(needed.items()):
+            if offering not in offered:
+                problems.append(f'{where}, which is a Direct Link location for {" and ".join(offered)} gateways only, '
+                                f'not for the {offering} gateway(s) {", ".join(sorted(names))}')
+    return problems
 
 
 def vpc_region(crn):
@@ -215,6 +460,7 @@ class Replacement:
         self.host = host
         self.original = section['gateway']
         self.source = section.get('source') or {}
+        self.missing = section.get('missing') or []
         self.desired = {}
         self.problems = []
         self.notes = {}
@@ -245,11 +491,11 @@ def remap(replacement, plan, catalog):
             problems.append(f'{replacement.where()}: cross_connect_router {old_router} is at {old_location}; map it to a '
                             f'router at {new_location} with recover_router_map')
         desired['cross_connect_router'] = router
+    fill_gaps(replacement, plan, desired)
     locations = catalog.locations('dedicated' if original['type'] == 'dedicated' else 'connect')
     target_region = (locations.get(new_location) or {}).get('vpc_region')
     vcs = []
-    for vc in original.get('virtual_connections') or []:
-        vc = dict(vc)
+    for vc in _vcs_to_recreate(replacement, plan):
         if vc.get('type') == 'vpc':
             mapped = plan.network_map.get(vc.get('network_id'), vc.get('network_id'))
             if target_region and vpc_region(mapped) != target_region and mapped == vc.get('network_id'):
@@ -262,6 +508,102 @@ def remap(replacement, plan, catalog):
     replacement.desired = desired
     replacement.notes.update({'old_location': old_location, 'new_location': new_location, 'old_name': original['name'],
                               'original_bgp_cer_cidr': original.get('bgp_cer_cidr')})
+
+
+def backup_vc_status(vc):
+    """A virtual connection's status at backup time (None when the backup does not record it)."""
+    read_only = vc.get('read_only')
+    return read_only.get('status') if isinstance(read_only, dict) else None
+
+
+def _vcs_to_recreate(replacement, plan):
+    """The backed-up virtual connections to recreate, without their read-only part; the others go to
+    ``notes['skipped_vcs']`` with the reason."""
+    recreate, skipped = [], []
+    for vc in replacement.original.get('virtual_connections') or []:
+        status = backup_vc_status(vc)
+        if status in INACTIVE_VC_STATUSES and plan.inactive_vcs != 'recreate':
+            skipped.append({'name': vc['name'], 'status': status,
+                            'reason': f'it was {status} at backup time (recover_inactive_vcs: recreate includes it)'})
+            continue
+        recreate.append({key: value for key, value in vc.items() if key != 'read_only'})
+    replacement.notes['skipped_vcs'] = skipped
+    return recreate
+
+
+def _missing_entries(replacement):
+    """The backup's ``missing`` entries, each {field, reason}; malformed ones become problems."""
+    entries = replacement.missing if isinstance(replacement.missing, list) else [replacement.missing]
+    valid = []
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get('field'), str) and isinstance(entry.get('reason'), str):
+            valid.append(entry)
+        else:
+            replacement.problems.append(f'{replacement.where()}: missing holds {entry!r}, expected {{field, reason}} entries')
+    return valid
+
+
+def fill_gaps(replacement, plan, desired):
+    """Apply the plan to what the backup records as missing: MACsec settings from recover_macsec, the fields
+    recover_accept_missing accepts to recover without (``notes['without']``); anything else is a problem that names
+    the option that resolves it."""
+    name = replacement.original['name']
+    accepted = plan.accepted(name)
+    setting = plan.macsec.get(name)
+    without = []
+    entries = _missing_entries(replacement)
+    for entry in entries:
+        field = entry['field']
+        if field == 'macsec' and isinstance(setting, dict):
+            continue
+        if field in accepted:
+            without.append(entry)
+            if field == 'macsec':
+                desired.pop('macsec', None)
+            continue
+        how = MISSING_FIELDS.get(field, 'this collection does not know the field (a backup from a newer version?)')
+        replacement.problems.append(
+            f"{replacement.where()}: {field} is not in the backup ({entry['reason']}); {how.format(name=name)}, or "
+            f'decide to recover without it: recover_accept_missing: [{field}] (or {{{name}: [{field}]}})')
+    if isinstance(setting, dict):
+        desired['macsec'] = dict(desired.get('macsec') if isinstance(desired.get('macsec'), dict) else {}, **setting)
+    replacement.notes['macsec_from_plan'] = isinstance(setting, dict)
+    _drop_incomplete_macsec(replacement, desired, isinstance(setting, dict) or 'macsec' not in {e['field'] for e in entries})
+    replacement.notes['without'] = without
+
+
+def _drop_incomplete_macsec(replacement, desired, explain):
+    """Remove MACsec settings a gateway cannot be created with (no CAKs, say); ``explain`` when no problem says why yet."""
+    macsec = desired.get('macsec')
+    if macsec is None:
+        return
+    if isinstance(macsec, dict):
+        lacking = [key for key in MACSEC_REQUIRED if key not in macsec]
+        malformed = _macsec_problems('macsec', {key: macsec[key] for key in MACSEC_KEYS if key in macsec})
+    else:
+        lacking, malformed = [], _macsec_problems('macsec', macsec)
+    if lacking or malformed:
+        desired.pop('macsec')
+        origin = 'recover_macsec with the backup\'s settings' if replacement.notes['macsec_from_plan'] else 'the backup'
+        if explain and lacking:
+            replacement.problems.append(f"{replacement.where()}: the MACsec settings ({origin}) lack {', '.join(lacking)}")
+        if not replacement.notes['macsec_from_plan']:  # the plan's own values are checked by Plan.gap_problems
+            replacement.problems += [f'{replacement.where()}: {problem} (in the backup)' for problem in malformed]
+
+
+def complete_macsec(macsec):
+    """Whether MACsec settings can create a gateway (every required key, each of the expected type)."""
+    return isinstance(macsec, dict) and all(key in macsec for key in MACSEC_REQUIRED) and not _macsec_problems('macsec', macsec)
+
+
+def not_compared(replacement):
+    """What a drift check of a remapped replacement leaves out: fields its backup lacks, VCs the plan skips."""
+    where = replacement.where()
+    filled = {'macsec'} if replacement.notes.get('macsec_from_plan') else set()
+    found = [f"{where}: {entry['field']} (not in the backup: {entry['reason']})"
+             for entry in replacement.missing if isinstance(entry, dict) and isinstance(entry.get('field'), str) and entry['field'] not in filled]
+    return found + [f"{where}: virtual connection {vc['name']} (not recreated: {vc['reason']})"
+                    for vc in replacement.notes.get('skipped_vcs') or []]
 
 
 def _remap_port(replacement, plan, catalog, desired, old_location, new_location):

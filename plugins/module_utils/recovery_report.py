@@ -10,6 +10,25 @@ references must resolve in the target region, and new BGP addresses must reach t
 """
 
 IBM_ASN = 13884
+# What to do by hand after recovering a gateway without a field its backup lacked (recover_accept_missing).
+WITHOUT_STEPS = {
+    'macsec': 'MACsec: the gateway was recovered WITHOUT MACsec by decision (recover_accept_missing), although the '
+              'backup shows it had MACsec. A MACsec configuration cannot be added to a gateway created without it: '
+              'recreate the gateway with recover_macsec once the CAKs are known.',
+    'route_filters': 'Route filters: the gateway was recovered without route filters by decision '
+                     '(recover_accept_missing); add the export and import route filters it had, if any.',
+    'virtual_connections': 'Virtual connections: the backup did not record them and the gateway was recovered without '
+                           'any by decision (recover_accept_missing); create the ones it had.',
+}
+
+
+def decisions(notes):
+    """What the plan decided not to recreate for one gateway: lines for the report (skipped VCs, accepted gaps)."""
+    lines = [f"Not recreated: virtual connection {vc['name']}, {vc['reason']}." for vc in notes.get('skipped_vcs') or []]
+    lines += [f"Recovered without {entry['field']}: {entry['reason']}." for entry in notes.get('without') or []]
+    if notes.get('macsec_from_plan'):
+        lines.append('MACsec settings (CAKs) taken from recover_macsec.')
+    return lines
 
 
 def _vc_summary(result):
@@ -59,6 +78,7 @@ def manual_steps(entry, result):
         elif vc.get('status') == 'approval_pending':
             steps.append(f"Approval: the account owning {vc.get('network_id')} must approve virtual connection "
                          f"{vc['name']} (requests expire after 72 hours).")
+    steps += [WITHOUT_STEPS.get(entry['field'], f"{entry['field']}: recreate it by hand.") for entry in notes.get('without') or []]
     waiting = [vc['name'] for vc in result.get('virtual_connections') or [] if vc.get('action') == 'pending_gateway']
     if waiting:
         steps.append(f"Re-run the recovery once the gateway is provisioned to create {', '.join(waiting)}.")
@@ -78,7 +98,7 @@ def rows(plan, results):
             'host': host, 'old_name': entry['notes']['old_name'], 'new_name': entry['desired']['name'],
             'old_location': entry['notes']['old_location'], 'new_location': entry['notes']['new_location'],
             'id': gateway.get('id') or read_only.get('id', ''), 'status': 'FAILED' if failed else read_only.get('operational_status', 'planned'),
-            'vcs_ready': created, 'vcs_waiting': waiting,
+            'vcs_ready': created, 'vcs_waiting': waiting, 'decisions': decisions(entry['notes']),
             'steps': [] if failed else manual_steps(entry, result),
             'error': (result.get('msg') or 'did not run (an earlier step failed)') if failed else '',
         })
@@ -91,6 +111,7 @@ def text_table(table):
     for row in table:
         lines.append(f"{row['new_name'][:30]:30} {row['old_location'] + '>' + row['new_location']:15} {row['status'][:20]:20} "
                      f"{len(row['vcs_ready'])}/{len(row['vcs_ready']) + len(row['vcs_waiting']):<5} {len(row['steps'])}")
+    lines += [f"{row['new_name']}: {line}" for row in table for line in row['decisions']]
     return lines + [f"FAILED {row['new_name']}: {row['error']}" for row in table if row['status'] == 'FAILED']
 
 
@@ -106,6 +127,10 @@ def markdown(table, drift, pending, check_mode):
     if failed:
         out += ['', '## Failed gateways', '']
         out += [f"- **{row['new_name']}** ({row['host']}): {row['error']}" for row in failed]
+    decided = [row for row in table if row['decisions']]
+    if decided:
+        out += ['', '## Not recreated, by the plan', '']
+        out += [f"- **{row['new_name']}**: {line}" for row in decided for line in row['decisions']]
     out += ['', '## Manual steps left', '']
     for row in table:
         if row['steps']:

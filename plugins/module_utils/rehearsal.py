@@ -9,6 +9,9 @@ conservative assumptions where it does not (provider orders, cross-connects, BGP
 overridden with the ``lead_times`` option (rehearse_lead_times), so the estimate is the user's own RTO.
 """
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.normalize import crn_account
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.recovery_report import decisions
+
 LEAD_TIMES = {
     'provider_order': [4, 72],          # connect: the provider's virtual circuit referencing the new gateway (assumed)
     'loa': [1, 24],                     # dedicated: IBM uploads the LOA within 24 h
@@ -33,25 +36,45 @@ def steps(gateway, bgp_kept, account_id):
     vcs = gateway.get('virtual_connections') or []
     if any(vc.get('type') == 'transit' for vc in vcs) or gateway.get('connection_mode') == 'transit':
         found.append(('transit_connection', 'recreate the Transit Gateway connection to the new gateway'))
-    if any(_account(vc.get('network_id') or '') not in ('', account_id) for vc in vcs if vc.get('type') == 'vpc'):
+    if any(crn_account(vc.get('network_id') or '') not in ('', account_id) for vc in vcs if vc.get('type') == 'vpc'):
         found.append(('cross_account_approval', 'approve the VPC connection in the network owner\'s account'))
     if not bgp_kept:
         found.append(('bgp_repeering', 'move the on-premises BGP peers to the new addresses'))
     return found
 
 
-def _account(crn):
-    """The account id inside a CRN (``a/<account>``), or ''."""
-    parts = crn.split(':')
-    return parts[6][2:] if len(parts) > 6 and parts[6].startswith('a/') else ''
+def plan_decisions(notes):
+    """What the pre-flight decided not to recreate (``notes`` of one planned gateway), as steps without a lead time."""
+    return [(None, line) for line in decisions(notes or {})]
+
+
+def account_id(manifest, sections):
+    """The account a backup was made from: the manifest's ``source.account_id``, else the one every gateway's CRN
+    names (backups imported from a CLI export before the import recorded it). Returns (account, problem)."""
+    recorded = (manifest.get('source') or {}).get('account_id') if isinstance(manifest.get('source'), dict) else None
+    if recorded:
+        return str(recorded), None
+    accounts = {}
+    for host, section in sorted(sections.items()):
+        account = crn_account((section.get('source') or {}).get('crn') or '')
+        if account:
+            accounts.setdefault(account, []).append(host)
+    if len(accounts) == 1:
+        return next(iter(accounts)), None
+    if not accounts:
+        return None, 'source.account_id is missing and no gateway CRN names the account'
+    found = '; '.join(f"{account}: {', '.join(hosts)}" for account, hosts in sorted(accounts.items()))
+    return None, f'source.account_id is missing and the gateway CRNs name different accounts ({found})'
 
 
 def estimate(gateway_steps, automation_hours, lead_times):
-    """[min, max] hours: the automated part, then the manual steps one after another."""
+    """[min, max] hours: the automated part, then the manual steps one after another (steps without a lead-time
+    key, the plan's decisions, take no time)."""
     low = high = automation_hours
     for key, _text in gateway_steps:
-        low += lead_times[key][0]
-        high += lead_times[key][1]
+        if key is not None:
+            low += lead_times[key][0]
+            high += lead_times[key][1]
     return [round(low, 2), round(high, 2)]
 
 

@@ -11,6 +11,9 @@ description:
   - Commits every change of the backup directory (creating the repository when needed) with the given message,
     and pushes to O(remote) when it is set. A backup kept only on the machine hit by the disaster is not a backup.
   - Makes no commit when nothing changed.
+  - Holds the backup directory's lock (the one M(cloud_dr.ibm_direct_link.backup_store) takes) while it stages and
+    commits, never commits the lock, the journal or temporary files (C(.direct-link-*)), and refuses a directory
+    whose last backup was interrupted while switching to its new files.
 author:
   - Cloud DR maintainers (@cloud-dr)
 options:
@@ -38,6 +41,10 @@ options:
     description: Committer e-mail used when git has none configured.
     type: str
     default: direct-link-backup@localhost
+  lock_timeout:
+    description: Seconds to wait for a backup into the same directory to finish before failing.
+    type: float
+    default: 300
 requirements:
   - git
 attributes:
@@ -72,6 +79,11 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
+
+# The lock, the journal and staged temporaries of backup_store: never part of a commit.
+NOT_COMMITTED = (f':(glob,exclude){files.TEMP_PREFIX}*', f':(glob,exclude)**/{files.TEMP_PREFIX}*')
+
 
 class Git:
     """git commands in the backup directory; failures end the module with git's message."""
@@ -103,12 +115,26 @@ def main():
             branch=dict(type='str', default='main'),
             author_name=dict(type='str', default='Direct Link backup'),
             author_email=dict(type='str', default='direct-link-backup@localhost'),
+            lock_timeout=dict(type='float', default=300),
         ),
         supports_check_mode=True,
     )
     params = module.params
     if not os.path.isdir(params['path']):
         module.fail_json(msg=f"{params['path']} does not exist: run the backup first")
+    if os.path.lexists(os.path.join(params['path'], files.JOURNAL)):
+        module.fail_json(msg=files.resume_hint(params['path']))
+    if module.check_mode:  # writes nothing, not even the lock file
+        commit_and_push(module, params)
+    try:
+        with files.locked(params['path'], params['lock_timeout']):
+            commit_and_push(module, params)
+    except files.BackupPathError as error:
+        module.fail_json(msg=str(error))
+
+
+def commit_and_push(module, params):
+    """Commit the backup directory and push it (exits the module)."""
     git = Git(module, params['path'])
     fresh = not os.path.isdir(os.path.join(params['path'], '.git'))
     if fresh and module.check_mode:
@@ -118,7 +144,7 @@ def main():
     for key, value in (('user.name', params['author_name']), ('user.email', params['author_email'])):
         if not git.configured(key):
             git.run('config', key, value)
-    git.run('add', '--all')
+    git.run('add', '--all', '--', '.', *NOT_COMMITTED)
     staged = git.run('diff', '--cached', '--quiet', check=False)[0] != 0
     commit = ''
     if staged and not module.check_mode:

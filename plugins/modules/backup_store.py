@@ -16,6 +16,13 @@ description:
   - An account that suddenly lists no gateways does not wipe a non-empty backup unless O(allow_shrink=true).
     Gateways no longer listed keep their files, marked C(present=false), unless O(prune=true).
   - Runs on the controller (C(localhost)); it makes no API call.
+  - Safe with a directory it did not write (for example a git checkout) - it only ever creates, replaces, chmods or
+    deletes the files it writes itself, never through a symbolic link inside the directory (the directory itself may be
+    one), and refuses a manifest whose host names are not ones it writes (such as C(../x)), naming the file and entry.
+  - Holds an exclusive lock (C(.direct-link-lock) in the directory) while it works, so that two backups into one
+    directory run one after the other.
+  - Switches from the old files to the new ones through a journal (C(.direct-link-journal.json)); a run interrupted
+    between its renames is completed by the next run, or without API access by O(resume_only=true).
 author:
   - Cloud DR maintainers (@cloud-dr)
 options:
@@ -34,7 +41,9 @@ options:
       - A directory of JSON files saved with the IBM Cloud CLI, following IBM's manual backup procedure
         C(gateways.json) from C(ibmcloud dl gateways --output json), and C(virtual-connections-<GATEWAY_ID>.json) from
         C(ibmcloud dl virtual-connections GATEWAY_ID --output json) for each gateway.
-      - Route filters are not part of that procedure; gateways imported this way have none recorded.
+      - What the export cannot carry is recorded per gateway under C(missing) (route filters, MACsec CAKs, the
+        virtual connections of a gateway without its file), so that a recovery names each gap and the plan option
+        that fills it. The account id named by the gateways' CRNs is added to O(source).
     type: path
   source:
     description: Where the backup comes from (for example C(account_id) and C(endpoint)); stored in the manifest.
@@ -49,7 +58,9 @@ options:
     type: bool
     default: false
   prune:
-    description: Delete the files of gateways the account no longer lists (by default they are kept, marked C(present=false)).
+    description:
+      - Delete the files of gateways the account no longer lists (by default they are kept, marked C(present=false)).
+      - Only the backup's own C(direct_link.yml) is deleted, and the host's directory when nothing else is left in it.
     type: bool
     default: false
   catalog:
@@ -58,6 +69,16 @@ options:
         C(.catalog/direct_link_catalog.yml) (outside the inventory's vars) with its checksum in the manifest.
       - A rehearsal replays it when the live catalog is out of reach. When omitted, a snapshot saved earlier is kept.
     type: dict
+  lock_timeout:
+    description: Seconds to wait for another backup into the same directory to finish before failing.
+    type: float
+    default: 300
+  resume_only:
+    description:
+      - Only complete a backup that was interrupted while switching to its new files (the recovery names this when it
+        refuses such a directory), then stop. O(gateways) and O(import_cli_dir) are not needed.
+    type: bool
+    default: false
 attributes:
   check_mode:
     description: Reports what would change and writes nothing.
@@ -88,6 +109,11 @@ EXAMPLES = r"""
     path: /srv/dl-backup
     gateways: "{{ gathered.gateways }}"
     catalog: "{{ snapshot.catalog }}"
+
+- name: Complete a backup interrupted between its renames (no API access needed)
+  cloud_dr.ibm_direct_link.backup_store:
+    path: /srv/dl-backup
+    resume_only: true
 
 - name: Convert a backup made with the IBM Cloud CLI
   cloud_dr.ibm_direct_link.backup_store:
@@ -125,63 +151,51 @@ summary:
   description: One line that says what changed (used as the git commit message).
   returned: always
   type: str
+resumed:
+  description: Whether this run completed a backup that an earlier run left half switched (its journal).
+  returned: always
+  type: bool
 """
 
-import json
 import os
-import shutil
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import normalize
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.cli_export import CliExportError, read_cli_export
 
 
 class BackupError(Exception):
     """A problem that stops the backup before anything is written."""
 
 
-def read_cli_export(directory):
-    """Option-shaped gateways from JSON saved with the IBM Cloud CLI."""
-    def read(name):
-        path = os.path.join(directory, name)
-        try:
-            with open(path, encoding='utf-8') as stream:
-                return json.load(stream)
-        except FileNotFoundError:
-            return None
-        except ValueError as exc:
-            raise BackupError(f'{path} is not valid JSON: {exc}') from None
+def read_existing(root, path):
+    """The current text of a file of the backup (None when missing), never read through a symbolic link."""
+    return files.read_inside(root, os.path.relpath(path, root), files.MAX_FILE_BYTES)
 
-    listed = read('gateways.json')
-    if listed is None:
-        raise BackupError(f"{os.path.join(directory, 'gateways.json')} is missing: save it with "
-                          "'ibmcloud dl gateways --output json > gateways.json'")
-    listed = listed.get('gateways', []) if isinstance(listed, dict) else listed
-    if not isinstance(listed, list) or not all(isinstance(item, dict) and 'id' in item and 'name' in item for item in listed):
-        raise BackupError(f"{os.path.join(directory, 'gateways.json')}: expected a list of gateways with id and name")
-    gateways = []
-    for item in listed:
-        if item.get('cross_account'):
-            continue
-        vcs = read(f"virtual-connections-{item['id']}.json")
-        if isinstance(vcs, dict):
-            vcs = vcs.get('virtual_connections', [])
-        gateways.append(normalize.gateway(item, virtual_connections=vcs or []))
-    return gateways
+
+def load_existing(path, text):
+    """A file of the backup parsed, or BackupError naming it."""
+    try:
+        return files.load(text)
+    except Exception as exc:  # pylint: disable=broad-except
+        raise BackupError(f"{path} is not valid YAML ({' '.join(str(exc).split())}); move it away to start a new backup") from None
 
 
 def load_manifest(root):
-    """The existing manifest (or an empty one)."""
-    text = files.read_text(os.path.join(root, files.MANIFEST))
+    """The existing manifest (or an empty one); its host names are checked before any is used as a path."""
+    path = os.path.join(root, files.MANIFEST)
+    text = read_existing(root, path)
     if text is None:
         return {'gateways': {}}
-    try:
-        manifest = (files.load(text) or {}).get(files.MANIFEST_KEY)
-    except Exception as exc:  # pylint: disable=broad-except
-        raise BackupError(f"{os.path.join(root, files.MANIFEST)} is not valid YAML ({exc}); move it away to start a new backup") from None
+    document = load_existing(path, text)
+    manifest = document.get(files.MANIFEST_KEY) if isinstance(document, dict) else None
     if not isinstance(manifest, dict) or not isinstance(manifest.get('gateways'), dict):
-        raise BackupError(f'{os.path.join(root, files.MANIFEST)} is not a backup manifest; move it away to start a new backup')
+        raise BackupError(f'{path} is not a backup manifest; move it away to start a new backup')
+    for host, entry in manifest['gateways'].items():
+        if not files.valid_host(host) or not isinstance(entry, dict):
+            raise BackupError(f'{path}: gateways entry {host!r} is not a host the backup writes (expected a mapping under a '
+                              f'host name {files.HOST_RULE}); nothing was changed')
     return manifest
 
 
@@ -202,7 +216,10 @@ def assign_hosts(gateways, previous):
 def plan(params):
     """Every file to write or remove, and what changed."""
     root = params['path']
-    gateways = read_cli_export(params['import_cli_dir']) if params['import_cli_dir'] else params['gateways']
+    gateways, source = params['gateways'], params['source']
+    if params['import_cli_dir']:
+        gateways, derived = read_cli_export(params['import_cli_dir'])
+        source = dict(params['source'], **derived)
     for index, gateway in enumerate(gateways):
         if not isinstance(gateway, dict) or not gateway.get('id') or not gateway.get('name'):
             raise BackupError(f'gateways[{index}] has no id or name: pass the gateways returned by gateway_info')
@@ -219,7 +236,7 @@ def plan(params):
         host = hosts[gateway['id']]
         text = files.gateway_document(host, gateway)
         path = files.gateway_path(root, host)
-        old = files.read_text(path)
+        old = read_existing(root, path)
         if old != text:
             writes[path] = text
             (added if host not in previous else updated).append(host)
@@ -229,14 +246,15 @@ def plan(params):
         if host in entries:
             continue
         path = files.gateway_path(root, host)
+        old = read_existing(root, path)
         if params['prune']:
             pruned.append(host)
             continue
-        old = files.read_text(path)
-        document = files.load(old) if old else None
+        document = load_existing(path, old) if old else None
         if document and files.BACKUP_KEY in document:
             section = document[files.BACKUP_KEY]
-            text = files.gateway_document(host, dict(section['gateway'], read_only=section.get('source', {})), present=False)
+            text = files.gateway_document(host, dict(section['gateway'], read_only=section.get('source', {}),
+                                                     missing=section.get('missing')), present=False)
             if text != old:
                 writes[path] = text
                 absent.append(host)
@@ -244,16 +262,16 @@ def plan(params):
     catalog_entry = manifest.get('catalog')
     if params['catalog'] is not None:
         text = files.catalog_document(params['catalog'])
-        if files.read_text(os.path.join(root, files.CATALOG)) != text:
+        if read_existing(root, os.path.join(root, files.CATALOG)) != text:
             writes[os.path.join(root, files.CATALOG)] = text
         catalog_entry = {'file': files.CATALOG, 'sha256': files.sha256(text)}
     group = params['inventory_group']
     writes_meta = {
         os.path.join(root, files.INVENTORY): files.inventory_document(group, entries),
-        os.path.join(root, files.MANIFEST): files.manifest_document(params['source'], group, entries, catalog_entry),
+        os.path.join(root, files.MANIFEST): files.manifest_document(source, group, entries, catalog_entry),
     }
     for path, text in writes_meta.items():
-        if files.read_text(path) != text:
+        if read_existing(root, path) != text:
             writes[path] = text
     return writes, pruned, {'hosts': {entry['name']: host for host, entry in sorted(entries.items())},
                             'added': sorted(added), 'updated': sorted(updated), 'absent': sorted(absent),
@@ -269,12 +287,12 @@ def summary(result):
 
 
 def apply(root, writes, pruned):
-    """Stage every file, then rename them into place: gateway files, the inventory, the manifest last.
+    """Stage every file (fsync'd), then switch to them through the journal: gateway files, the inventory, the manifest
+    last, then the pruned files.
 
-    An interrupted run leaves the previous backup untouched while staging (the slow part); the renames that follow
-    take milliseconds, and the manifest, renamed last, still describes the files of the previous run until then.
+    An interrupted run leaves the previous backup untouched while staging (the slow part); once the journal is written
+    the switch is completed by this run or, after an interruption, by the next one (files.complete_journal).
     """
-    files.remove_stale_temporaries(root)
     meta = [os.path.join(root, files.INVENTORY), os.path.join(root, files.MANIFEST)]
     order = sorted(p for p in writes if p not in meta) + [p for p in meta if p in writes]
     staged = []
@@ -286,10 +304,36 @@ def apply(root, writes, pruned):
         for temporary, _path in staged:
             os.remove(temporary)
         raise
-    for temporary, path in staged:
-        os.replace(temporary, path)
-    for host in pruned:
-        shutil.rmtree(os.path.join(root, files.HOST_VARS, host), ignore_errors=True)
+    files.switch(root, staged, pruned)
+
+
+def store(params, check_mode=False):
+    """Plan and write the backup under the directory's lock, completing an interrupted one first.
+
+    Returns (changed, result). Check mode takes no lock and writes nothing; a first backup checks its input before the
+    directory (and its lock) is created.
+    """
+    root = params['path']
+    if check_mode or not os.path.isdir(root):
+        resumed = os.path.lexists(os.path.join(root, files.JOURNAL))
+        writes, pruned, result = ({}, [], empty_result()) if params['resume_only'] else plan(params)
+        if check_mode or params['resume_only']:
+            return bool(writes or pruned or resumed), dict(result, resumed=resumed)
+    files.ensure_private_dir(root)
+    with files.locked(root, params['lock_timeout']):
+        resumed = files.complete_journal(root)
+        files.remove_stale_temporaries(root)
+        if params['resume_only']:
+            return resumed, dict(empty_result(), resumed=resumed)
+        writes, pruned, result = plan(params)
+        if writes or pruned:
+            apply(root, writes, pruned)
+    return bool(writes or pruned or resumed), dict(result, resumed=resumed)
+
+
+def empty_result():
+    """The result of a run that only completed an interrupted backup."""
+    return {'hosts': {}, 'added': [], 'updated': [], 'absent': [], 'pruned': []}
 
 
 def main():
@@ -304,23 +348,21 @@ def main():
             allow_shrink=dict(type='bool', default=False),
             prune=dict(type='bool', default=False),
             catalog=dict(type='dict'),
+            lock_timeout=dict(type='float', default=300),
+            resume_only=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('gateways', 'import_cli_dir')],
-        required_one_of=[('gateways', 'import_cli_dir')],
+        required_if=[('resume_only', False, ('gateways', 'import_cli_dir'), True)],
         supports_check_mode=True,
     )
     if files.YAML_IMPORT_ERROR:
         module.fail_json(msg=missing_required_lib('PyYAML'), exception=str(files.YAML_IMPORT_ERROR))
     try:
-        writes, pruned, result = plan(module.params)
-    except BackupError as error:
+        changed, result = store(module.params, module.check_mode)
+    except (BackupError, CliExportError, files.BackupPathError) as error:
         module.fail_json(msg=str(error))
-    changed = bool(writes or pruned)
-    if changed and not module.check_mode:
-        apply(module.params['path'], writes, pruned)
-    elif not module.check_mode:
-        files.ensure_private_dir(module.params['path'])
-        files.remove_stale_temporaries(module.params['path'])
+    except OSError as error:
+        module.fail_json(msg=f'{error.filename or module.params["path"]}: {error.strerror}')
     result['summary'] = summary(result)
     diff = {'before': '', 'after': '\n'.join(f'{key}: {", ".join(result[key])}' for key in ('added', 'updated', 'absent', 'pruned')
                                              if result[key]) + '\n'}

@@ -13,6 +13,9 @@ description:
     MACsec and virtual connections.
   - Fails listing every drift. Virtual connections of a gateway that is not provisioned yet (a dedicated gateway at
     the LOA stage) are reported as pending, not as drift.
+  - What the backup does not hold (its C(missing) fields, from a CLI export) and the virtual connections the plan
+    does not recreate (inactive at backup time, see C(recover_inactive_vcs)) are not compared; they are listed in
+    RV(not_compared), not counted as drift.
   - Read-only; it never changes anything.
 author:
   - Cloud DR maintainers (@cloud-dr)
@@ -44,6 +47,11 @@ checked:
   returned: always
   type: list
   elements: str
+not_compared:
+  description: What was not compared, per gateway - fields the backup does not hold, virtual connections not recreated.
+  returned: always
+  type: list
+  elements: str
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
@@ -57,11 +65,12 @@ def compare(module):
     params = module.params
     plan, selected, problems = recovery.load(params)
     if problems:
-        module.fail_json(msg=f'The backup cannot be compared: {" | ".join(problems)}', drift=[], pending=[], checked=[])
+        module.fail_json(msg=f'The backup cannot be compared: {" | ".join(problems)}', drift=[], pending=[], checked=[],
+                         not_compared=[])
     include = ['virtual_connections', 'route_filters', 'as_prepends', 'macsec', 'status']
     live = {g['name']: g for g in gather_gateways(module.connection, include=include, max_concurrency=params['max_concurrency'])}
     catalog = Catalog(module.connection)
-    drifts, pending, checked = [], [], []
+    drifts, pending, checked, not_compared = [], [], [], []
     for host, section in sorted(selected.items()):
         replacement = recovery.Replacement(host, section)
         recovery.remap(replacement, plan, catalog)
@@ -69,7 +78,8 @@ def compare(module):
         drifts += found
         pending += waiting
         checked.append(replacement.desired['name'])
-    result = {'changed': False, 'drift': drifts, 'pending': pending, 'checked': checked}
+        not_compared += recovery.not_compared(replacement)
+    result = {'changed': False, 'drift': drifts, 'pending': pending, 'checked': checked, 'not_compared': not_compared}
     if drifts:
         module.fail_json(msg=f'{len(drifts)} difference(s) between the account and the backup: ' + ' | '.join(drifts), **result)
     return result

@@ -10,7 +10,8 @@ version_added: 0.1.0
 description:
   - Reads a backup directory written by M(cloud_dr.ibm_direct_link.backup_store), verifies its schema and the
     manifest checksum of every gateway file, applies the plan's remaps (location, port, router, VPC networks, name,
-    BGP addresses) and checks every replacement gateway against the live catalog and account - locations offered,
+    BGP addresses) and checks every replacement gateway against the live catalog and account - location map
+    targets that are Direct Link locations for the gateways' offering type, locations offered,
     ports at the new location, speeds offered there, routers and MACsec, names free or already ours, ASN and
     CIDRs valid.
   - Fails listing every problem at once when anything is wrong; otherwise returns the desired state of every
@@ -34,7 +35,7 @@ EXAMPLES = r"""
         1f038ac4-7ed7-5b0b-82b2-4bee6b2c5935: 852573d5-ff32-5f19-957f-cddf4900eba7  # Equinix, primary
         9e3df3ee-14a5-5354-93ec-c012d5872e2c: 5ea027b8-123f-59ba-98da-112bafd74447  # Megaport, primary
       recover_router_map: {xcr01.dal10: xcr01.dal12}
-      recover_name_template: "{name}-dr"  # {name} is the old name
+      recover_name_template: "{name}-dr"  # {name} is the old name (not {{ name }}, which Ansible would template)
       recover_bgp: auto  # the old gateways still hold their BGP addresses: let IBM assign new ones
       recover_limit: [dal10-connect-primary, dal10-connect-transit, dal10-dedicated-macsec]
   register: recovery
@@ -71,6 +72,7 @@ def build(module):
         live = gather_gateways(module.connection, include=['macsec'], max_concurrency=params['max_concurrency'])
         live_by_name = {gateway['name']: gateway for gateway in live}
         used = recovery.bgp_networks_in_use(live)
+        problems += recovery.location_map_problems(plan, selected, catalog)
         for host, section in sorted(selected.items()):
             replacement = recovery.Replacement(host, section)
             recovery.remap(replacement, plan, catalog)

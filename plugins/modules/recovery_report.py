@@ -12,6 +12,8 @@ description:
     status, the virtual connections ready or waiting, failures with their reasons, and the manual steps automation
     cannot take (LOA and cross-connect, provider order, new BGP peer addresses, key references, approvals, Transit
     Gateway connections), with the values they need.
+  - Names every virtual connection the plan left out because of its status at backup time, and every gateway
+    recovered without something its backup lacked (for example WITHOUT MACsec), with the reason.
   - Writes it as Markdown (mode 0600) and returns a short table for the terminal. Nothing is written in check mode.
 author:
   - Cloud DR maintainers (@cloud-dr)
@@ -62,7 +64,11 @@ table:
   type: list
   elements: str
 rows:
-  description: The report's data, one entry per gateway (names, locations, id, status, VCs, steps, error).
+  description:
+    - The report's data, one entry per gateway (names, locations, id, status, VCs, steps, error).
+    - C(decisions) lists what the plan did not recreate, with the reason - virtual connections inactive at backup time
+      (C(recover_inactive_vcs)), fields the backup lacked and the plan accepted to recover without
+      (C(recover_accept_missing)), MACsec settings taken from C(recover_macsec).
   returned: always
   type: list
   elements: dict

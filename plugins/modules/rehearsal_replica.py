@@ -56,7 +56,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 account_id:
-  description: The account the backup was made from.
+  description:
+    - The account the backup was made from - the manifest's C(source.account_id), or the account every gateway's
+      CRN names (a backup imported from a CLI export before the import recorded it).
   returned: always
   type: str
 gateways:
@@ -79,7 +81,7 @@ import json
 import os
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, rehearsal
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import snapshot
@@ -101,6 +103,20 @@ def saved_catalog(root, manifest):
     return section.get('catalog')
 
 
+def replica_gateway(gateway):
+    """The create template and virtual connections that rebuild one backed-up gateway in the simulator.
+
+    MACsec settings a backup holds without their CAKs (imported from a CLI export) cannot be created: the replica
+    gateway gets none (the pre-flight of the rehearsed recovery names the gap and the plan option that fills it).
+    """
+    if gateway.get('macsec') is not None and not recovery.complete_macsec(gateway['macsec']):
+        gateway = {key: value for key, value in gateway.items() if key != 'macsec'}
+    template = create_template(gateway)
+    return {'template': template,
+            'virtual_connections': [{key: vc[key] for key in ('name', 'type', 'network_id') if vc.get(key)}
+                                    for vc in gateway.get('virtual_connections') or []]}
+
+
 def build(module):
     """Read the backup and the catalog; write the seed."""
     params = module.params
@@ -114,17 +130,12 @@ def build(module):
     catalog_from = 'snapshot' if catalog is not None else 'live'
     if catalog is None:
         catalog = snapshot(module.connection, params['max_concurrency'])
+    account_id, problem = rehearsal.account_id(backup.manifest, backup.gateways)
+    if problem:
+        raise DirectLinkError(f'{os.path.join(params["backup_dir"], files.MANIFEST)}: {problem}')
     present = [section['gateway'] for _host, section in sorted(backup.gateways.items()) if section.get('present', True)]
-    seed = {'replica': {
-        'account_id': (backup.manifest.get('source') or {}).get('account_id'),
-        'catalog': catalog,
-        'gateways': [{'template': create_template(gateway),
-                      'virtual_connections': [{key: vc[key] for key in ('name', 'type', 'network_id') if vc.get(key)}
-                                              for vc in gateway.get('virtual_connections') or []]}
-                     for gateway in present],
-    }}
-    if not seed['replica']['account_id']:
-        raise DirectLinkError(f'{os.path.join(params["backup_dir"], files.MANIFEST)}: source.account_id is missing')
+    seed = {'replica': {'account_id': account_id, 'catalog': catalog,
+                        'gateways': [replica_gateway(gateway) for gateway in present]}}
     if not module.check_mode:
         files.ensure_private_dir(os.path.dirname(os.path.abspath(params['dest'])))
         os.replace(files.stage(params['dest'], json.dumps(seed, sort_keys=True)), params['dest'])

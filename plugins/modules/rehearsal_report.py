@@ -34,7 +34,8 @@ options:
   runs:
     description:
       - The rehearsed C(recover) and C(verify) runs as a command loop registers them (C(item) is the playbook, with
-        C(rc) and C(stdout)); a failed run is reported with its error lines.
+        C(rc), C(stdout) and C(stderr)); a failed run is reported with its first error line and its log file,
+        C(ITEM.log) in O(report_dir), where the rehearse role keeps its whole output.
     type: list
     elements: dict
     default: []
@@ -128,14 +129,15 @@ def judge(params):
     recovered = params['recovery_seconds'] is not None and not preflight_problems
     live = {gateway['name']: gateway for gateway in params['gateways_after']}
     backup = recovery.read_backup(params['backup_dir'])
-    account_id = ((backup.manifest or {}).get('source') or {}).get('account_id', '')
+    account_id = rehearsal.account_id(backup.manifest or {}, backup.gateways)[0] or ''
     hours = (params['recovery_seconds'] or 0) / 3600
     gateways = {}
     for host, section in sorted(selected.items()):
         gateway = section['gateway']
         replacement = (planned.get(host) or {}).get('desired', {}).get('name') or plan.new_name(gateway['name'])
         result, reasons = rehearsal.verdict(host, replacement, preflight_problems, live.get(replacement), recovered)
-        gateway_steps = rehearsal.steps(gateway, plan.bgp == 'keep', account_id)
+        gateway_steps = (rehearsal.steps(gateway, plan.bgp == 'keep', account_id)
+                         + rehearsal.plan_decisions((planned.get(host) or {}).get('notes')))
         gateways[gateway['name']] = {
             'host': host, 'replacement': replacement, 'type': gateway['type'], 'result': result, 'reasons': reasons,
             'from': gateway['location_name'],
@@ -145,17 +147,43 @@ def judge(params):
             'estimate_hours': rehearsal.estimate(gateway_steps, hours, lead_times)}
     hosts = {entry['host'] for entry in gateways.values()}
     general = [p for p in load_problems + preflight_problems if not any(f'(host {host})' in p for host in hosts)]
-    general += [run_failure(run) for run in params['runs'] if run.get('rc')]
+    general += [run_failure(run, params['report_dir']) for run in params['runs'] if run.get('rc')]
     outside = sorted(section['gateway']['name'] for section in backup.gateways.values()
                      if section['gateway']['name'] not in gateways)
     return gateways, sorted(set(general), key=general.index), outside
 
 
-def run_failure(run):
-    """One line for a failed rehearsed run: its playbook, exit status and error lines."""
-    errors = [line.strip() for line in str(run.get('stdout') or '').splitlines()
-              if line.lstrip().startswith(('fatal:', '[ERROR]'))]
-    return f"the rehearsed {run.get('item')} run failed (rc {run.get('rc')}): {' '.join(errors[:3]) or 'see its output'}"
+ERROR_STARTS = ('[ERROR]', 'ERROR!', 'fatal:')
+MAX_QUOTE = 500
+MAX_ERROR_LINES = 5
+
+
+def run_log(run, report_dir):
+    """The file that keeps a rehearsed run's whole output (the rehearse role writes it)."""
+    return os.path.join(report_dir, f"{run.get('item')}.log")
+
+
+def first_error(run):
+    """The first error of a run, on one line: ansible-core prints ``[ERROR]``/``ERROR!`` on stderr, continued on the
+    next lines up to ``Origin:`` or a blank line, and ``fatal:`` on stdout."""
+    for stream in ('stderr', 'stdout'):
+        lines = [line.strip() for line in str(run.get(stream) or '').splitlines()]
+        for start, line in enumerate(lines):
+            if line.startswith(ERROR_STARTS):
+                quoted = [line]
+                for following in lines[start + 1:start + MAX_ERROR_LINES]:
+                    if not following or following.startswith(('Origin:',) + ERROR_STARTS):
+                        break
+                    quoted.append(following)
+                text = ' '.join(quoted)
+                return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE] + '…'
+    return None
+
+
+def run_failure(run, report_dir):
+    """One line for a failed rehearsed run: its playbook, exit status, first error line and where its output is."""
+    return (f"the rehearsed {run.get('item')} run failed (rc {run.get('rc')}): {first_error(run) or 'no error line'} "
+            f"(whole output: {run_log(run, report_dir)})")
 
 
 def markdown(gateways, general, rto, outside, seconds):

@@ -10,12 +10,14 @@ import os
 import yaml
 
 from dlsim.catalog import port_id
-from dlsim.playbook import run_playbook
+from dlsim.playbook import COLLECTION_ROOT, run_playbook
 from drill import DAL10, DEMO_PLAN, write_plan
 
 CATALOG = os.path.join('.catalog', 'direct_link_catalog.yml')
 MANIFEST = os.path.join('group_vars', 'all', 'direct_link_manifest.yml')
 NOWHERE = '00000000-0000-4000-8000-000000000000'
+# A plan value that runs a command if anything ever evaluates it as a template.
+PWN = "{{ lookup('pipe', 'touch PWNED') }}"
 
 
 def rehearse(sim, workdir, backup_dir, *args, plan=DEMO_PLAN):
@@ -26,6 +28,27 @@ def rehearse(sim, workdir, backup_dir, *args, plan=DEMO_PLAN):
 def assert_simulator_stopped(workdir):
     run_dir = workdir / 'rehearsal' / 'simulator'
     assert not (run_dir / 'dlsim.pid').exists(), 'the rehearsal left its simulator running'
+
+
+def mode(path):
+    return oct(os.stat(path).st_mode & 0o777)
+
+
+def hostile_plan(workdir, line):
+    """The demo plan with one more YAML line (marked ``!unsafe`` by its author, as a plan with braces must be)."""
+    with open(DEMO_PLAN, encoding='utf-8') as stream:
+        text = stream.read()
+    path = workdir / 'hostile-plan.yml'
+    path.write_text(text + line + '\n')
+    return path
+
+
+def assert_nothing_evaluated(workdir):
+    """No PWNED file in the test's directories nor where a rehearsed run could have run (the playbooks' directory)."""
+    elsewhere = (os.getcwd(), COLLECTION_ROOT, os.path.join(COLLECTION_ROOT, 'playbooks'))
+    found = list(workdir.rglob('PWNED')) + [os.path.join(directory, 'PWNED') for directory in elsewhere
+                                            if os.path.exists(os.path.join(directory, 'PWNED'))]
+    assert not found, f'a plan value was evaluated as a template: {found}'
 
 
 def test_the_demo_backup_rehearses_cleanly_and_production_receives_nothing(sim, tmp_path, backup_dir):
@@ -39,7 +62,10 @@ def test_the_demo_backup_rehearses_cleanly_and_production_receives_nothing(sim, 
         assert f'| {name} → {name}-dr |' in report and 'recoverable' in report
     assert 'Estimated time to recover every planned gateway' in report
     assert 'accept the LOA IBM uploads' in report and 'fra02-dedicated' in report  # outside the plan, listed
-    assert oct(os.stat(tmp_path / 'rehearsal' / 'rehearsal-report.md').st_mode & 0o777) == '0o600'
+    assert mode(tmp_path / 'rehearsal' / 'rehearsal-report.md') == '0o600'
+    for log in ('recover.log', 'verify.log'):  # each rehearsed run's whole output is kept
+        assert mode(tmp_path / 'rehearsal' / log) == '0o600'
+    assert 'PLAY RECAP' in (tmp_path / 'rehearsal' / 'recover.log').read_text()
 
 
 def test_the_live_catalog_is_read_only(sim, tmp_path, backup_dir):
@@ -90,4 +116,37 @@ def test_a_plan_with_holes_fails_naming_each_hole(sim, tmp_path, backup_dir):
     report = (tmp_path / 'rehearsal' / 'rehearsal-report.md').read_text()
     assert report.count('| blocked |') >= 4
     assert sim.stats()['total'] == 0
+    assert_simulator_stopped(tmp_path)
+
+
+def test_a_plan_the_preflight_refuses_is_not_run_and_none_of_its_values_is_evaluated(sim, tmp_path, backup_dir):
+    # Two problems of the whole plan: a name template without {name}, and a limit that is not a list (so that no
+    # gateway is checked: each is "not run"). The demo plan's recover_limit is replaced (the last key wins).
+    plan = hostile_plan(tmp_path, f'recover_name_template: !unsafe "{PWN}"\nrecover_limit: !unsafe "{PWN}"')
+    result = rehearse(sim, tmp_path, backup_dir, plan=plan)
+    assert result.rc != 0
+    assert_nothing_evaluated(tmp_path)
+    assert f'recover_name_template "{PWN}" must contain' in result.output, result.output  # refused, quoted literally
+    rehearsal = tmp_path / 'rehearsal'
+    assert not (rehearsal / 'recover.log').exists() and not (rehearsal / 'verify.log').exists(), 'a rehearsed run ran'
+    assert 'rehearsed recover run' not in result.output
+    report = (rehearsal / 'rehearsal-report.md').read_text()
+    assert '| not run |' in report and '| blocked |' not in report and '| recoverable |' not in report, report
+    assert f'recover_name_template "{PWN}" must contain' in report
+    assert_simulator_stopped(tmp_path)
+
+
+def test_a_failed_rehearsed_run_keeps_its_output_and_is_quoted_without_evaluating_the_plan(sim, tmp_path, backup_dir):
+    plan = hostile_plan(tmp_path, f'recover_wait_timeout: !unsafe "{PWN}"')  # not checked by the pre-flight
+    result = rehearse(sim, tmp_path, backup_dir, plan=plan)
+    assert result.rc != 0
+    assert_nothing_evaluated(tmp_path)
+    log = tmp_path / 'rehearsal' / 'recover.log'
+    assert mode(log) == '0o600'
+    output = log.read_text()
+    assert 'PLAY RECAP' in output and 'recover_wait_timeout' in output and PWN in output, output  # refused literally
+    first_error = 'the rehearsed recover run failed (rc 2): [ERROR]: Task failed:'
+    report = (tmp_path / 'rehearsal' / 'rehearsal-report.md').read_text()
+    for text in (report, result.output):  # the report and the failing task's message
+        assert first_error in text and f'(whole output: {log})' in text, text
     assert_simulator_stopped(tmp_path)

@@ -144,7 +144,9 @@ PLAN_ERRORS = [
     pytest.param({'recover_bgp': 'maybe'}, 'value of recover_bgp must be one of: keep, auto, got: maybe', id='bgp-choice'),
     pytest.param({'recover_name_templat': '{name}-x'}, 'unknown key recover_name_templat (did you mean recover_name_template?)',
                  id='typo'),
-    pytest.param({'recover_location_map': {'dal10': 'mars01'}}, 'mars01', id='unknown-location'),
+    pytest.param({'recover_location_map': {'dal10': 'mars01'}},
+                 'plan: recover_location_map maps dal10 to mars01, which is not a Direct Link location (known connect and '
+                 'dedicated locations: ', id='unknown-location'),
     pytest.param({'recover_port_map': {port_id('dal10', 'EQUINIX', 'PRI'): '00000000-0000-4000-8000-000000000000'}},
                  'port 00000000-0000-4000-8000-000000000000', id='unknown-port'),
     pytest.param({'recover_router_map': {'xcr01.dal10': 'xcr09.dal12'}}, 'xcr09.dal12', id='unknown-router'),

@@ -63,13 +63,14 @@ class Faults:
         self.lost_response_rate = 0.0
         self.lost_response_methods = ['POST']
         self.iam_outage_until = 0.0
+        self.iam_failures = 0
         self.paths = None
         self.random = random.Random(0)
 
     def configure(self, settings):
         """Replace the fault settings; those left out return to the command line's (an empty dict clears)."""
         known = {'latency_ms', 'rate', 'statuses', 'retry_after', 'lost_response_rate', 'lost_response_methods',
-                 'iam_outage_seconds', 'paths', 'seed'}
+                 'iam_outage_seconds', 'iam_failures', 'paths', 'seed'}
         unknown = set(settings) - known
         if unknown:
             raise bad_request(f"Unknown fault setting(s): {', '.join(sorted(unknown))}.")
@@ -79,6 +80,7 @@ class Faults:
         self.lost_response_rate = float(settings.get('lost_response_rate', 0.0))
         self.lost_response_methods = list(settings.get('lost_response_methods', ['POST']))
         self.iam_outage_until = time.time() + float(settings.get('iam_outage_seconds', 0))
+        self.iam_failures = int(settings.get('iam_failures', 0))
         self.paths = settings.get('paths')
         self.latency_ms = int(settings.get('latency_ms', self.base_latency_ms))
         if 'seed' in settings:
@@ -93,7 +95,8 @@ class Faults:
         return {'latency_ms': self.latency_ms, 'rate': self.rate, 'statuses': self.statuses,
                 'retry_after': self.retry_after, 'lost_response_rate': self.lost_response_rate,
                 'lost_response_methods': self.lost_response_methods,
-                'iam_outage_seconds': max(0.0, round(self.iam_outage_until - time.time(), 3)), 'paths': self.paths}
+                'iam_outage_seconds': max(0.0, round(self.iam_outage_until - time.time(), 3)),
+                'iam_failures': self.iam_failures, 'paths': self.paths}
 
 
 class Stats:
@@ -273,8 +276,9 @@ class Handler(BaseHTTPRequestHandler):
             sim.stats.requests[f'{request.method} /identity/token'] += 1
             sim.stats.by_method[request.method] += 1
             sim.stats.total += 1
-            outage = time.time() < sim.faults.iam_outage_until
+            outage = time.time() < sim.faults.iam_outage_until or sim.faults.iam_failures > 0
             if outage:
+                sim.faults.iam_failures = max(0, sim.faults.iam_failures - 1)
                 sim.stats.faults_injected += 1
         if request.method != 'POST':
             raise ApiError(405, 'method_not_allowed', 'Use POST to request a token.')

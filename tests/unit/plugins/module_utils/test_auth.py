@@ -5,7 +5,10 @@ import json
 import time
 
 import pytest
+import requests
 import responses
+from ibm_cloud_sdk_core import ApiException
+from ibm_cloud_sdk_core.token_managers import token_manager as token_manager_module
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, auth
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
@@ -118,3 +121,47 @@ def test_the_environment_ca_bundle_is_kept(monkeypatch, tmp_path):
     monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(bundle))
     assert auth.build_sdk_client(client_params()).http_client.verify == str(bundle)
+
+
+def refuse_pacing(seconds):
+    """Stands in for the SDK's ``time.sleep``: the SDK only sleeps while it believes a token request is in flight."""
+    raise AssertionError(f'the token manager waited {seconds}s for a token request that had already failed')
+
+
+IAM_DOWN = {'status': 503, 'json': {'errorCode': 'BXNIM0001E', 'errorMessage': 'IAM is temporarily unavailable.'}}
+
+
+@responses.activate
+@pytest.mark.parametrize('failure', [IAM_DOWN, {'body': requests.exceptions.ConnectionError('IAM is unreachable')}],
+                         ids=['503', 'connection-error'])
+def test_after_a_failed_token_request_the_retry_asks_iam_at_once(monkeypatch, failure):
+    monkeypatch.setattr(token_manager_module.time, 'sleep', refuse_pacing)
+    responses.post('https://iam.example.test/identity/token', **failure)
+    responses.post('https://iam.example.test/identity/token', json=iam_response(1))
+    backoffs = []
+    authenticator = auth.iam_authenticator(client_params())
+    token = RetryPolicy(retries=3, delay=1.0, sleep=backoffs.append, rand=lambda: 1.0).run(authenticator.token_manager.get_token)
+    assert auth.token_claims(token)['serial'] == 1
+    assert len(responses.calls) == 2
+    assert backoffs == [1.0]  # our own backoff, nothing else
+
+
+@responses.activate
+def test_a_failed_token_request_leaves_no_request_in_flight_for_other_threads():
+    responses.post('https://iam.example.test/identity/token', **IAM_DOWN)
+    token_manager = auth.iam_authenticator(client_params()).token_manager
+    with pytest.raises(ApiException):
+        token_manager.get_token()
+    assert token_manager.request_time == 0
+
+
+@responses.activate
+def test_an_iam_outage_that_outlasts_the_retries_fails_naming_iam_and_never_the_api_key(monkeypatch):
+    monkeypatch.setattr(token_manager_module.time, 'sleep', refuse_pacing)
+    iam = responses.post('https://iam.example.test/identity/token', **IAM_DOWN)
+    connection = api.Connection(auth.build_sdk_client(client_params()), RetryPolicy(retries=2, sleep=lambda _seconds: None))
+    with pytest.raises(DirectLinkError) as failure:
+        api.list_gateways(connection)
+    assert iam.call_count == 3
+    assert failure.value.message.startswith('IAM token request failed (503 BXNIM0001E')
+    assert 'unit-test-key' not in repr((failure.value.message, failure.value.details()))

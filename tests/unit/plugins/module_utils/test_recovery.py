@@ -22,6 +22,8 @@ def write_backup(root, gateway=None, text=None):
     os.makedirs(os.path.dirname(manifest))
     with open(manifest, 'w', encoding='utf-8') as stream:
         stream.write(files.manifest_document({}, 'direct_link_gateways', entries))
+    with open(os.path.join(str(root), files.INVENTORY), 'w', encoding='utf-8') as stream:
+        stream.write(files.inventory_document('direct_link_gateways', entries))
     return path
 
 
