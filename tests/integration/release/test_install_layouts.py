@@ -52,6 +52,7 @@ class Layout:
     playbooks run there."""
 
     def __init__(self, kind, base):
+        self.kind = kind
         self.home = base / 'home'
         self.workdir = base / 'work'  # where the playbooks run from: outside the repository
         self.extra = {}               # environment that this layout (and only it) configures
@@ -115,18 +116,23 @@ def layout(request, tmp_path, install_collection):
         assert not os.path.exists(os.path.join(USR_SHARE, 'ansible')), 'the overlay leaked out of its namespace'
 
 
+def given(layout, backup_dir):
+    """How the playbooks are given the backup: as the inventory in two layouts, as data (backup_dir) in the others."""
+    return ['-i', str(backup_dir)] if layout.kind in ('project', 'home') else ['-e', f'backup_dir={backup_dir}']
+
+
 def backup_verify_and_rehearse(sim, layout, tmp_path):
     """The backup, verify and rehearse playbooks from the layout; returns the backup directory."""
     backup_dir = tmp_path / 'backup'
     backup = layout.playbook(sim, 'backup', '-e', f'backup_dir={backup_dir}')
     assert backup.rc == 0, backup.output
     assert (backup_dir / 'group_vars' / 'all' / 'direct_link_manifest.yml').is_file()
-    verify = layout.playbook(sim, 'verify', '-i', str(backup_dir))
+    verify = layout.playbook(sim, 'verify', *given(layout, backup_dir))
     assert verify.rc == 0, verify.output
     assert '5 gateways match the backup' in verify.stdout
     sim.reset_stats()
     rehearsal_dir = tmp_path / 'rehearsal'
-    rehearsal = layout.playbook(sim, 'rehearse', '-i', str(backup_dir), '-e', f'@{DEMO_PLAN}',
+    rehearsal = layout.playbook(sim, 'rehearse', *given(layout, backup_dir), '-e', f'@{DEMO_PLAN}',
                                 '-e', f'rehearse_dir={rehearsal_dir}')
     assert rehearsal.rc == 0, rehearsal.output + ''.join(
         path.read_text() for path in sorted(rehearsal_dir.glob('*.log')))
@@ -141,7 +147,8 @@ def backup_verify_and_rehearse(sim, layout, tmp_path):
 def test_every_playbook_runs_from_a_project_directory_with_its_collections_path(sim, tmp_path, layout):
     backup_dir = backup_verify_and_rehearse(sim, layout, tmp_path)
     sim.disaster(location='dal10', mode='lost')
-    recover_args = ['-i', str(backup_dir), '-e', f'@{DEMO_PLAN}', '-e', f'recover_report_dir={tmp_path}']
+    # The backup as data here (verify and rehearse had it as the inventory): the suites recover with -i.
+    recover_args = ['-e', f'backup_dir={backup_dir}', '-e', f'@{DEMO_PLAN}', '-e', f'recover_report_dir={tmp_path}']
     sim.reset_stats()
     planned = layout.playbook(sim, 'recover', *recover_args, '--check', '--diff')
     assert planned.rc == 0, planned.output

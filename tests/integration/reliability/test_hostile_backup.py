@@ -15,8 +15,8 @@ import tempfile
 import pytest
 import yaml
 
-from dlsim.playbook import collections_path
-from drill import backup, gateway_names, recover, tree_digest
+from dlsim.playbook import collections_path, run_playbook
+from drill import DEMO_PLAN, backup, gateway_names, recover, tree_digest
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
@@ -269,3 +269,24 @@ def test_the_backup_playbook_keeps_working_in_its_own_directory_and_commits_no_l
     committed = subprocess.run(['git', 'ls-files'], cwd=directory, capture_output=True, text=True, check=True).stdout.split()
     assert files.LOCK not in committed and os.path.exists(directory / files.LOCK)
     assert recovery.read_backup(str(directory)).problems == []
+
+
+def test_a_backup_given_as_data_is_refused_before_anything_in_it_is_evaluated(sim, tmp_path, backup_dir):
+    pwned = tmp_path / 'PWNED'
+    extra = os.path.join(backup_dir, 'group_vars', 'all', 'zz.yml')
+    with open(extra, 'w', encoding='utf-8') as stream:  # what -i DIR would evaluate for the very first task
+        yaml.safe_dump({'ansible_user': f"{{{{ lookup('pipe', 'touch {pwned}') }}}}",
+                        'recover_location_map': {'dal10': 'dal12'}}, stream)
+    sim.disaster(location='dal10', mode='lost')
+    sim.reset_stats()
+    as_data = ['-e', f'backup_dir={backup_dir}', '-e', f'@{DEMO_PLAN}']
+
+    recovered = run_playbook(sim, 'cloud_dr.ibm_direct_link.recover', tmp_path, as_data)
+    rehearsed = run_playbook(sim, 'cloud_dr.ibm_direct_link.rehearse', tmp_path,
+                             [*as_data, '-e', f'rehearse_dir={tmp_path / "rehearsal"}'])
+
+    for result in (recovered, rehearsed):
+        assert result.rc != 0
+        assert f'{extra}: not listed in the manifest' in result.output, result.output
+    assert not pwned.exists()
+    assert sim.stats()['mutating'] == 0
