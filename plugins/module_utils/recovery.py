@@ -127,7 +127,7 @@ def read_backup(root):
     """
     backup = Backup()
     if not os.path.isdir(root):
-        backup.problems.append(f'{root}: not a directory (pass the backup directory with -i)')
+        backup.problems.append(f'{root}: not a directory (pass the backup directory with -e backup_dir=DIR or -i DIR)')
         return backup
     if os.path.lexists(os.path.join(root, files.JOURNAL)):
         backup.problems.append(files.resume_hint(root))

@@ -136,7 +136,10 @@ def judge(params):
         gateway = section['gateway']
         replacement = (planned.get(host) or {}).get('desired', {}).get('name') or plan.new_name(gateway['name'])
         result, reasons = rehearsal.verdict(host, replacement, preflight_problems, live.get(replacement), recovered)
-        gateway_steps = (rehearsal.steps(gateway, plan.bgp == 'keep', account_id)
+        # The planned replacement (remapped networks, without the virtual connections the plan skips) when the
+        # pre-flight planned it, else the backed-up gateway.
+        planned_gateway = (planned.get(host) or {}).get('desired') or gateway
+        gateway_steps = (rehearsal.steps(planned_gateway, plan.bgp == 'keep', account_id)
                          + rehearsal.plan_decisions((planned.get(host) or {}).get('notes')))
         gateways[gateway['name']] = {
             'host': host, 'replacement': replacement, 'type': gateway['type'], 'result': result, 'reasons': reasons,

@@ -49,3 +49,14 @@ def test_the_name_template_the_error_recommends_works_in_a_recovery_check(sim, t
     for name in DAL10:
         assert f'{name}-dr' in result.output
     assert sim.stats()['mutating'] == 0
+
+
+def test_a_per_host_recovery_of_a_backup_given_as_data_is_refused_naming_the_missing_hosts(sim, tmp_path, backup_dir):
+    sim.disaster(location='dal10', mode='lost')
+    sim.reset_stats()
+    result = run_playbook(sim, 'cloud_dr.ibm_direct_link.recover', tmp_path,
+                          ['-e', f'backup_dir={backup_dir}', '-e', f'@{DEMO_PLAN}', '-e', 'recover_strategy=per_host'])
+    assert result.rc != 0
+    assert ('recover_strategy per_host runs one task per gateway host, but group direct_link_gateways of the inventory '
+            'has no host dal10_connect_primary, dal10_connect_transit, dal10_dedicated_macsec') in ' '.join(result.output.split()), result.output
+    assert sim.stats()['mutating'] == 0

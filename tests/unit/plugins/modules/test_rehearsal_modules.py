@@ -1,9 +1,12 @@
 """The rehearsal's plan file (read as data by the rehearsed runs) and how a failed rehearsed run is reported."""
 
+import os
+
 from ansible.module_utils._internal._datatag import AnsibleTagHelper  # pylint: disable=import-error
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import rehearsal_plan, rehearsal_report
 
 
@@ -36,3 +39,31 @@ def test_a_run_without_an_error_line_still_names_its_log_and_long_errors_are_cut
     long_error = 'ERROR! ' + 'x' * 2000
     quoted = rehearsal_report.first_error({'stdout': long_error})
     assert quoted.startswith('ERROR! x') and len(quoted) == rehearsal_report.MAX_QUOTE + 1
+
+
+def test_a_virtual_connection_the_plan_skips_adds_no_manual_step_to_the_estimate(tmp_path):
+    other_account_vpc = 'crn:v1:bluemix:public:is:us-south:a/0therAccount::vpc:r006-1'
+    gateway = {'id': 'g1', 'name': 'gw', 'type': 'connect', 'speed_mbps': 1000, 'bgp_asn': 64999, 'port': 'p1',
+               'location_name': 'dal10', 'read_only': {'crn': 'crn:v1:bluemix:public:directlink:dal10:a/mine::connect:g1'},
+               'virtual_connections': [{'name': 'vc', 'type': 'vpc', 'network_id': other_account_vpc,
+                                        'read_only': {'status': 'rejected'}}]}
+    text = files.gateway_document('gw', gateway)
+    os.makedirs(tmp_path / 'host_vars' / 'gw')
+    (tmp_path / 'host_vars' / 'gw' / 'direct_link.yml').write_text(text)
+    entries = {'gw': {'name': 'gw', 'id': 'g1', 'present': True, 'file': 'host_vars/gw/direct_link.yml',
+                      'sha256': files.sha256(text)}}
+    os.makedirs(tmp_path / 'group_vars' / 'all')
+    (tmp_path / files.MANIFEST).write_text(files.manifest_document({'account_id': 'mine'}, 'direct_link_gateways', entries))
+    (tmp_path / files.INVENTORY).write_text(files.inventory_document('direct_link_gateways', entries))
+    desired = {key: value for key, value in gateway.items() if key not in ('id', 'read_only')}
+    params = {'backup_dir': str(tmp_path), 'plan': {}, 'recovery_seconds': 60.0, 'runs': [], 'lead_times': {},
+              'report_dir': str(tmp_path), 'gateways_after': [{'name': 'gw', 'operational_status': 'provisioned'}]}
+
+    planned_without = {'gateways': {'gw': {'desired': dict(desired, virtual_connections=[]), 'notes': {}}}}
+    planned_with = {'gateways': {'gw': {'desired': dict(desired, virtual_connections=[
+        {'name': 'vc', 'type': 'vpc', 'network_id': other_account_vpc}]), 'notes': {}}}}
+    skipped, _general, _outside = rehearsal_report.judge(dict(params, preflight=planned_without))
+    recreated, _general, _outside = rehearsal_report.judge(dict(params, preflight=planned_with))
+
+    approval = "approve the VPC connection in the network owner's account"
+    assert approval not in skipped['gw']['steps'] and approval in recreated['gw']['steps']
