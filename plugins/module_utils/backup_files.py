@@ -46,7 +46,7 @@ INVENTORY = 'inventory.yml'
 HOST_VARS = 'host_vars'
 GATEWAY_FILE = 'direct_link.yml'
 HEADER = '---\n# Written by cloud_dr.ibm_direct_link (backup). Edits are detected: the manifest in group_vars/all holds its sha256.\n'
-SOURCE_FIELDS = ('id', 'crn', 'location_display_name', 'bgp_ibm_asn', 'created_at')
+SOURCE_FIELDS = ('id', 'crn', 'location_display_name', 'bgp_ibm_asn', 'created_at', 'change_request')
 TEMPLATE_MARKERS = ('{{', '{%', '{#')
 
 BaseDumper = getattr(yaml, 'CSafeDumper', None) or getattr(yaml, 'SafeDumper', object)  # libyaml when available

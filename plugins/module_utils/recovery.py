@@ -508,6 +508,9 @@ def remap(replacement, plan, catalog):
     replacement.desired = desired
     replacement.notes.update({'old_location': old_location, 'new_location': new_location, 'old_name': original['name'],
                               'original_bgp_cer_cidr': original.get('bgp_cer_cidr')})
+    change_request = replacement.source.get('change_request') if isinstance(replacement.source, dict) else None
+    if isinstance(change_request, dict):
+        replacement.notes['change_request'] = change_request
 
 
 def backup_vc_status(vc):

@@ -28,7 +28,17 @@ def decisions(notes):
     lines += [f"Recovered without {entry['field']}: {entry['reason']}." for entry in notes.get('without') or []]
     if notes.get('macsec_from_plan'):
         lines.append('MACsec settings (CAKs) taken from recover_macsec.')
+    if isinstance(notes.get('change_request'), dict):
+        lines.append(f"Not carried over: {change_request_text(notes['change_request'])}, pending at backup time; the "
+                     'provider must request it again for the new gateway.')
     return lines
+
+
+def change_request_text(change):
+    """A provider's change request (``{type, updates?}``) in words: its type and the attribute values it asks for."""
+    updates = [f'{key} {value}' for update in change.get('updates') or [] if isinstance(update, dict)
+               for key, value in sorted(update.items())]
+    return f"the provider's {change.get('type')} change request" + (f" ({', '.join(updates)})" if updates else '')
 
 
 def _vc_summary(result):

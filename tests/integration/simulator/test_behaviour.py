@@ -15,18 +15,7 @@ from ibm_cloud_sdk_core import ApiException
 from dlsim.catalog import port_id
 from dlsim.process import Simulator
 from dlsim.seeds import vpc_crn
-
-
-def wait_for(fetch, predicate, timeout=10.0):
-    """Poll ``fetch`` until ``predicate`` holds for its result; fail after the deadline."""
-    deadline = time.monotonic() + timeout
-    value = fetch()
-    while not predicate(value):
-        if time.monotonic() > deadline:
-            raise AssertionError(f'condition not met in {timeout}s; last value: {value!r}')
-        time.sleep(0.05)
-        value = fetch()
-    return value
+from sdk_calls import api_error, status_of, wait_for
 
 
 def connect_body(name='t-connect', **extra):
@@ -41,21 +30,6 @@ def dedicated_body(name='t-dedicated', **extra):
             'location_name': 'dal12', 'cross_connect_router': 'xcr02.dal12', 'carrier_name': 'c', 'customer_name': 'c'}
     body.update(extra)
     return body
-
-
-def api_error(call):
-    """Run an SDK call expected to fail; return (status, message)."""
-    with pytest.raises(ApiException) as caught:
-        call()
-    return caught.value.status_code, caught.value.message
-
-
-def status_of(call):
-    """The HTTP status of an SDK call, successful or not (for polling until a resource is gone)."""
-    try:
-        return call().get_status_code()
-    except ApiException as exc:
-        return exc.status_code
 
 
 # ---------------------------------------------------------------------------------------------- lifecycles

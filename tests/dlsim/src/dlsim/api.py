@@ -4,12 +4,13 @@ Each handler takes ``(sim, request, account, **path_params)`` and returns ``(sta
 dict (sent as JSON), bytes (sent as PDF) or None (no content).  Errors are raised as ``ApiError``.
 """
 
+import ipaddress
 import re
 import urllib.parse
 import uuid
 
 from dlsim.errors import ApiError, bad_request, not_found
-from dlsim.state import FILTER_KINDS, etag_of, now_iso
+from dlsim.state import DEFAULT_ON_PREM_ROUTES, FILTER_KINDS, MACSEC_SETTINGS, check_macsec_settings, etag_of, now_iso
 
 PDF = b'%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
 PAGE_LIMIT_DEFAULT = 100
@@ -39,25 +40,7 @@ def _gateway_delete(sim, request, account, id):  # pylint: disable=redefined-bui
 
 
 def _gateway_action(sim, request, account, id):  # pylint: disable=redefined-builtin
-    gateway = sim.state.gateway(account, id)
-    body = request.json()
-    action = body.get('action') if isinstance(body, dict) else None
-    actions = ('create_gateway_approve', 'create_gateway_reject', 'delete_gateway_approve', 'delete_gateway_reject',
-               'update_attributes_approve', 'update_attributes_reject')
-    if action not in actions:
-        raise bad_request(f"Invalid action: expected one of {', '.join(actions)}.", 'invalid_field')
-    change = gateway.get('change_request')
-    if not change or not action.startswith(change['type']):
-        raise bad_request('The gateway has no pending change request of that type.', 'invalid_state')
-    gateway.pop('change_request')
-    if action == 'create_gateway_approve':
-        gateway['operational_status'] = 'provisioned'
-    elif action in ('create_gateway_reject', 'delete_gateway_approve'):
-        sim.state.doc['gateways'].remove(gateway)
-    elif action == 'update_attributes_approve':
-        for update in change.get('updates', []):
-            gateway.update(update)
-    return 200, sim.state.render_gateway(gateway, account), {}
+    return 200, sim.state.render_gateway(sim.state.gateway_action(account, id, request.json()), account), {}
 
 
 def _completion_notice_get(sim, request, account, id):  # pylint: disable=redefined-builtin
@@ -74,6 +57,7 @@ def _completion_notice_put(sim, request, account, id):  # pylint: disable=redefi
         raise ApiError(412, 'invalid_state', 'Invalid gateway status to upload completion notice.')
     gateway['_completion_notice'] = True
     gateway['operational_status'] = 'completion_notice_received'
+    gateway.pop('completion_notice_reject_reason', None)
     return 204, None, {}
 
 
@@ -169,30 +153,41 @@ def _filter_handlers(kind):
     return listing, create, replace, get, update, delete
 
 
+def _public(record):
+    """A MACsec or CAK record without the simulator's internal (``_``-prefixed) fields."""
+    return {key: value for key, value in record.items() if not key.startswith('_')}
+
+
 def _macsec_view(gateway):
-    return dict(gateway['macsec_config'])
+    return _public(gateway['macsec_config'])
+
+
+def _macsec_answer(status, gateway):
+    """A MACsec configuration with its ETag (what a PUT replacing it must send as If-Match)."""
+    view = _macsec_view(gateway)
+    return status, view, {'ETag': etag_of(view)}
 
 
 def _macsec_get(sim, request, account, id):  # pylint: disable=redefined-builtin
-    return 200, _macsec_view(sim.state.macsec(account, id)), {}
+    return _macsec_answer(200, sim.state.macsec(account, id))
 
 
 def _macsec_set(sim, request, account, id):  # pylint: disable=redefined-builtin
     gateway = sim.state.gateway(account, id)
-    if gateway.get('macsec_config') and request.headers.get('If-Match') not in (None, '*', etag_of(gateway['macsec_config'])):
-        raise ApiError(412, 'precondition_failed', 'The If-Match value does not match the current ETag of the resource.')
-    gateway = sim.state.set_macsec(account, id, request.json())
-    return 200, _macsec_view(gateway), {'ETag': etag_of(gateway['macsec_config'])}
+    if gateway.get('macsec_config'):  # replacing an existing configuration: If-Match is required (428/412)
+        _check_if_match(request, _macsec_view(gateway))
+    return _macsec_answer(200, sim.state.set_macsec(account, id, request.json()))
 
 
 def _macsec_update(sim, request, account, id):  # pylint: disable=redefined-builtin
     gateway = sim.state.macsec(account, id)
     patch = request.json()
-    if not isinstance(patch, dict) or set(patch) - {'active', 'sak_rekey', 'security_policy', 'window_size'}:
+    if not isinstance(patch, dict) or set(patch) - set(MACSEC_SETTINGS):
         raise bad_request('Only active, sak_rekey, security_policy and window_size can be updated.', 'invalid_field')
-    gateway['macsec_config'].update(patch)
+    check_macsec_settings(patch)
+    gateway['macsec_config'].update({key: dict(value) if key == 'sak_rekey' else value for key, value in patch.items()})
     gateway['macsec_config']['updated_at'] = now_iso()
-    return 200, _macsec_view(gateway), {}
+    return _macsec_answer(200, gateway)
 
 
 def _macsec_unset(sim, request, account, id):  # pylint: disable=redefined-builtin
@@ -203,19 +198,19 @@ def _macsec_unset(sim, request, account, id):  # pylint: disable=redefined-built
 
 
 def _caks_list(sim, request, account, id):  # pylint: disable=redefined-builtin
-    return 200, {'caks': sim.state.macsec(account, id)['macsec_caks']}, {}
+    return 200, {'caks': [_public(cak) for cak in sim.state.macsec(account, id)['macsec_caks']]}, {}
 
 
 def _cak_create(sim, request, account, id):  # pylint: disable=redefined-builtin
-    return 201, sim.state.create_cak(account, id, request.json()), {}
+    return 201, _public(sim.state.create_cak(account, id, request.json())), {}
 
 
 def _cak_get(sim, request, account, id, cak_id):  # pylint: disable=redefined-builtin
-    return 200, sim.state.cak(account, id, cak_id), {}
+    return 200, _public(sim.state.cak(account, id, cak_id)), {}
 
 
 def _cak_update(sim, request, account, id, cak_id):  # pylint: disable=redefined-builtin
-    return 200, sim.state.update_cak(account, id, cak_id, request.json()), {}
+    return 200, _public(sim.state.update_cak(account, id, cak_id, request.json())), {}
 
 
 def _cak_delete(sim, request, account, id, cak_id):  # pylint: disable=redefined-builtin
@@ -228,18 +223,37 @@ def _reports(sim, account, gateway_id):
     return sim.state.doc['route_reports'].setdefault(gateway_id, [])
 
 
+def _overlapping_routes(on_prem_routes, gateway_routes, vc_routes):
+    """Groups of overlapping routes: each on-prem route with the gateway and virtual connection routes it overlaps."""
+    groups = []
+    for route in on_prem_routes:
+        network = ipaddress.ip_network(route['prefix'])
+        others = [{'prefix': item['prefix'], 'type': 'gateway'} for item in gateway_routes
+                  if network.overlaps(ipaddress.ip_network(item['prefix']))]
+        others += [{'prefix': item['prefix'], 'type': 'virtual_connection', 'virtual_connection_id': group['virtual_connection_id']}
+                   for group in vc_routes for item in group['routes'] if network.overlaps(ipaddress.ip_network(item['prefix']))]
+        if others:
+            groups.append({'routes': [{'prefix': route['prefix'], 'type': 'on_prem'}] + others})
+    return groups
+
+
 def _complete_report(sim, account, gateway_id, report):
+    """A pending report completes when read: the gateway's routes, the on-prem routes its BGP peer advertises
+    (``/_sim/set on_prem_routes``) and the routes of each virtual connection, with the overlaps among them."""
     if report['status'] == 'pending':
         gateway = sim.state.gateway(account, gateway_id)
+        next_hop = gateway['bgp_cer_cidr'].split('/')[0]
+        on_prem = [{'as_path': str(gateway['bgp_asn']), 'next_hop': next_hop, 'prefix': prefix}
+                   for prefix in gateway.get('_on_prem_routes', DEFAULT_ON_PREM_ROUTES)]
+        gateway_routes = [{'prefix': item['prefix']} for item in gateway['export_route_filters']]
+        vc_routes = [{'routes': [{'active': True, 'local_preference': '200', 'prefix': '10.240.0.0/18'}],
+                      'virtual_connection_id': vc['id'], 'virtual_connection_name': vc['name'],
+                      'virtual_connection_type': vc['type']}
+                     for vc in gateway['virtual_connections'] if vc['status'] == 'attached']
         report.update({
-            'status': 'complete', 'updated_at': now_iso(),
-            'gateway_routes': [{'prefix': item['prefix']} for item in gateway['export_route_filters']],
-            'on_prem_routes': [{'as_path': str(gateway['bgp_asn']), 'next_hop': gateway['bgp_cer_cidr'].split('/')[0],
-                                'prefix': '10.0.0.0/8'}],
-            'virtual_connection_routes': [{'routes': [{'active': True, 'local_preference': '200', 'prefix': '10.240.0.0/18'}],
-                                           'virtual_connection_id': vc['id'], 'virtual_connection_name': vc['name'],
-                                           'virtual_connection_type': vc['type']}
-                                          for vc in gateway['virtual_connections']],
+            'status': 'complete', 'updated_at': now_iso(sim.state.now()), 'gateway_routes': gateway_routes,
+            'on_prem_routes': on_prem, 'virtual_connection_routes': vc_routes,
+            'overlapping_routes': _overlapping_routes(on_prem, gateway_routes, vc_routes),
             'advertised_routes': [{'as_path': f"{gateway['bgp_ibm_asn']}", 'prefix': '10.240.0.0/18'}],
         })
     return report
@@ -421,7 +435,6 @@ def _routes():
 
 
 ROUTES = _routes()
-OPERATIONS = sorted({operation for _m, _p, _t, operation, _h in ROUTES})
 
 
 def match(method, path):
@@ -434,5 +447,6 @@ def match(method, path):
                 return template, operation, handler, {k: urllib.parse.unquote(v) for k, v in found.groupdict().items()}
             allowed.append(route_method)
     if allowed:
-        raise ApiError(405, 'method_not_allowed', f"Method {method} is not allowed on {path}; allowed: {', '.join(allowed)}.")
+        raise ApiError(405, 'method_not_allowed', f"Method {method} is not allowed on {path}; allowed: {', '.join(allowed)}.",
+                       {'Allow': ', '.join(allowed)})
     raise not_found(f'No Direct Link operation at {path}.', 'not_found')

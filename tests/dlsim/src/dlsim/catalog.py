@@ -51,7 +51,7 @@ def default_catalog():
     for name, *_rest, has_dedicated in METROS:
         if has_dedicated:
             routers[name] = [
-                {'capabilities': ['macsec', 'non_macsec'], 'router_name': f'xcr01.{name}', 'total_connections': 4},
+                {'capabilities': ['macsec', 'macsec_optional'], 'router_name': f'xcr01.{name}', 'total_connections': 4},
                 {'capabilities': ['non_macsec'], 'router_name': f'xcr02.{name}', 'total_connections': 2},
             ]
     ports = []

@@ -3,12 +3,15 @@
 import uuid
 
 MORE_INFO = 'https://cloud.ibm.com/docs/dl?topic=dl-troubleshoot'
+MAX_MESSAGE_CHARS = 1000  # a message quoting a request value never echoes more of it than this
 
 
 class ApiError(Exception):
     """An error the API answers with: HTTP status, IBM error code and message."""
 
     def __init__(self, status, code, message, headers=None):
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = message[:MAX_MESSAGE_CHARS - 3] + '...'
         super().__init__(message)
         self.status = status
         self.code = code

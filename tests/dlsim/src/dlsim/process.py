@@ -167,8 +167,19 @@ class Simulator:
         return self.control('POST', 'disaster', settings)
 
     def advance(self, **settings):
-        """Advance a gateway's lifecycle (``gateway_id=`` or ``name=``, optional ``to=``)."""
+        """Advance a gateway's lifecycle (``gateway_id=`` or ``name=``, optional ``to=``, ``reasons=``, ``reason=``), or
+        the simulator's clock (``seconds=``)."""
         return self.control('POST', 'advance', settings)
+
+    def observe(self, **settings):
+        """Set what the service observes on a gateway (``gateway_id=`` or ``name=``; ``bgp_status=``, ``macsec=``,
+        ``cak=``, ``on_prem_routes=``)."""
+        return self.control('POST', 'set', settings)
+
+    def event(self, event, **settings):
+        """Something another party does: ``network_deleted`` (``network_id=``), ``provider_create`` (``gateway=``,
+        ``account=``), ``provider_update`` (``updates=``) or ``provider_delete`` (``gateway_id=`` or ``name=``)."""
+        return self.control('POST', 'event', dict(settings, event=event))
 
     def state(self):
         """The whole state document."""

@@ -130,7 +130,6 @@ def demo():
     partner = account.create_gateway(PARTNER_ACCOUNT, _connect('partner-shared-gateway', 'dal12', 'EQUINIX', 1000, 65010))
     _settle(partner, [{'name': 'vc-to-example', 'type': 'vpc', 'network_account': DEFAULT_ACCOUNT,
                        'network_id': vpc_crn('shared', 'us-south')}], account=PARTNER_ACCOUNT)
-    partner['_shared_with'] = [DEFAULT_ACCOUNT]
     return doc
 
 

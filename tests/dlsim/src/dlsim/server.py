@@ -17,16 +17,33 @@ import time
 import traceback
 import urllib.parse
 from collections import Counter
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from dlsim import api, seeds
 from dlsim.errors import ApiError, bad_request, new_trace
 from dlsim.iam import TokenError, TokenService
-from dlsim.state import Account
+from dlsim.state import UUID_RE, Account
 
 VERSION_RE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
 FIRST_VERSION = datetime.date(2019, 12, 13)
 MUTATING = {'POST', 'PUT', 'PATCH', 'DELETE'}
+MAX_BODY_BYTES = 1024 * 1024  # API and IAM request bodies; a larger one is refused (413) before it is read
+MAX_CONTROL_BODY_BYTES = 512 * 1024 * 1024  # /_sim/seed may carry a whole state document
+MAX_JSON_DEPTH = 64
+# After an error that leaves a request body unread: how long, and how much of it, is read and dropped before closing.
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 64 * 1024 * 1024
+MAX_CHUNK_LINE = 1024  # a chunk-size line or a trailer line, in bytes
+MAX_TRAILER_LINES = 100
+DIGITS_RE = re.compile(r'^[0-9]+$')
+CHUNK_SIZE_RE = re.compile(rb'^[0-9a-fA-F]+$')
+JSON_CONTENT_TYPES = ('application/json', 'application/merge-patch+json')
+BODY_CONTENT_TYPES = {'create_gateway_completion_notice': ('multipart/form-data',)}  # by operation; default JSON
+ID_PARAMS = ('gateway_id', 'id', 'cak_id')
+ID_RESOURCES = {'gateways': 'Gateway', 'virtual_connections': 'Virtual Connection', 'export_route_filters': 'Route Filter',
+                'import_route_filters': 'Route Filter', 'route_reports': 'Route Report', 'caks': 'MACsec CAK',
+                'ports': 'Port'}
 
 
 class Request:
@@ -41,13 +58,34 @@ class Request:
         self.base_url = base_url
 
     def json(self):
-        """The request body as JSON (400 when it is not)."""
+        """The request body as JSON (400 when it is not, or when it nests deeper than MAX_JSON_DEPTH)."""
         if not self.body:
             return None
         try:
-            return json.loads(self.body)
+            document = json.loads(self.body)
+        except RecursionError as exc:
+            raise bad_request(f'The request body nests deeper than {MAX_JSON_DEPTH} levels.', 'invalid_body') from exc
         except ValueError as exc:
             raise bad_request(f'The request body is not valid JSON: {exc}.', 'invalid_body') from exc
+        if nests_deeper(document, MAX_JSON_DEPTH):
+            raise bad_request(f'The request body nests deeper than {MAX_JSON_DEPTH} levels.', 'invalid_body')
+        return document
+
+    def content_type(self):
+        """The media type of the body, lower case and without parameters ('' when none was sent)."""
+        return (self.headers.get('Content-Type') or '').split(';', 1)[0].strip().lower()
+
+
+def nests_deeper(document, limit):
+    """Whether arrays and objects in a JSON document nest deeper than ``limit`` (without recursion)."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 class Faults:
@@ -207,14 +245,76 @@ class Handler(BaseHTTPRequestHandler):
         """Dispatch DELETE."""
         self._dispatch('DELETE')
 
+    def do_HEAD(self):  # pylint: disable=invalid-name
+        """Dispatch HEAD (no operation has it: 405, headers only)."""
+        self._dispatch('HEAD')
+
+    def do_OPTIONS(self):  # pylint: disable=invalid-name
+        """Dispatch OPTIONS (no operation has it: 405 with an Allow header)."""
+        self._dispatch('OPTIONS')
+
+    def send_error(self, code, message=None, explain=None):
+        """What http.server answers by itself (a method it has no do_ for, a malformed request line, headers too
+        large): in IBM's error shape instead of an HTML page, and the connection closed."""
+        if code == HTTPStatus.NOT_IMPLEMENTED:  # http.server's answer to a method without a do_ method
+            error = ApiError(405, 'method_not_allowed', f'Method {self.command} is not allowed.')
+        else:
+            error = ApiError(code, re.sub(r'\W+', '_', HTTPStatus(code).phrase.lower()), message or HTTPStatus(code).phrase)
+        self._send_closing(error, new_trace())
+
     # ------------------------------------------------------------------ plumbing
     def _request(self, method):
         parsed = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(parsed.query, keep_blank_values=True))
-        length = int(self.headers.get('Content-Length') or 0)
-        body = self.rfile.read(length) if length else b''
+        body = self._read_body(MAX_CONTROL_BODY_BYTES if parsed.path.startswith('/_sim/') else MAX_BODY_BYTES)
         host = self.headers.get('Host') or f'{self.server.server_address[0]}:{self.server.server_address[1]}'
         return Request(method, parsed.path.rstrip('/') or '/', query, self.headers, body, f'http://{host}')
+
+    def _read_body(self, limit):
+        """The request body, sent with Content-Length or chunked; 413 before reading one over ``limit`` bytes,
+        400 for a malformed length or chunk."""
+        encoding = (self.headers.get('Transfer-Encoding') or '').strip().lower()
+        lengths = set(self.headers.get_all('Content-Length') or [])
+        if encoding:
+            if encoding != 'chunked':
+                raise ApiError(501, 'not_implemented', 'Only the chunked Transfer-Encoding is supported.')
+            if lengths:
+                raise bad_request('A request cannot carry both Content-Length and Transfer-Encoding.', 'invalid_request')
+            return self._read_chunks(limit)
+        if not lengths:
+            return b''
+        if len(lengths) > 1 or not DIGITS_RE.match(next(iter(lengths)).strip()):
+            raise bad_request('Invalid Content-Length header: expected one non-negative integer.', 'invalid_request')
+        length = int(next(iter(lengths)))
+        if length > limit:
+            raise body_too_large(limit)
+        body = self.rfile.read(length)
+        if len(body) < length:
+            raise bad_request('The request body is shorter than its Content-Length.', 'invalid_request')
+        return body
+
+    def _read_chunks(self, limit):
+        """A chunked request body (RFC 9112 section 7.1), its trailer section discarded."""
+        chunks, size = [], 0
+        while True:
+            line = self.rfile.readline(MAX_CHUNK_LINE + 1)
+            size_text = line.split(b';', 1)[0].strip()
+            if len(line) > MAX_CHUNK_LINE or not CHUNK_SIZE_RE.match(size_text):
+                raise bad_request('Invalid chunked request body: malformed chunk size.', 'invalid_request')
+            chunk_size = int(size_text, 16)
+            if chunk_size == 0:
+                break
+            size += chunk_size
+            if size > limit:
+                raise body_too_large(limit)
+            chunk = self.rfile.read(chunk_size)
+            if len(chunk) < chunk_size or self.rfile.readline(MAX_CHUNK_LINE + 1).strip():
+                raise bad_request('Invalid chunked request body: a chunk is shorter than its size.', 'invalid_request')
+            chunks.append(chunk)
+        for _line in range(MAX_TRAILER_LINES):
+            if not self.rfile.readline(MAX_CHUNK_LINE + 1).strip():
+                return b''.join(chunks)
+        raise bad_request('Invalid chunked request body: too many trailer lines.', 'invalid_request')
 
     def _send(self, status, body=None, headers=None, trace=None):
         """Answer; ``body`` is None, an encode()d pair, or a JSON document that nobody else can be changing."""
@@ -227,11 +327,32 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, str(value))
         self.end_headers()
-        if payload:
+        if payload and getattr(self, 'command', None) != 'HEAD':
             self.wfile.write(payload)
 
     def _send_error(self, error, trace):
         self._send(error.status, error.body(trace), error.headers, trace)
+
+    def _send_closing(self, error, trace):
+        """Answer an error and close the connection: what is left of the request was never read.
+
+        The close lingers, as web servers' does: the answer goes out, the write side is shut, and whatever the client
+        is still sending is read and dropped (at most LINGER_BYTES, for at most LINGER_SECONDS). Closing at once with
+        unread data would reset the connection, and the client could lose the answer it has not read yet.
+        """
+        self.close_connection = True
+        self._send(error.status, error.body(trace), dict(error.headers, Connection='close'), trace)
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(LINGER_SECONDS)
+            deadline, dropped = time.monotonic() + LINGER_SECONDS, 0
+            while dropped < LINGER_BYTES and time.monotonic() < deadline:
+                data = self.connection.recv(64 * 1024)
+                if not data:
+                    break
+                dropped += len(data)
+        except OSError:  # the client is gone, or the linger timed out
+            pass
 
     def _drop_connection(self):
         """Close the socket without answering: the client sees a lost response."""
@@ -242,8 +363,12 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def _dispatch(self, method):
-        request = self._request(method)
         trace = new_trace()
+        try:
+            request = self._request(method)
+        except ApiError as error:
+            self._send_closing(error, trace)
+            return
         try:
             self._route(request, trace)
         except (ConnectionError, TimeoutError):
@@ -348,6 +473,8 @@ class Handler(BaseHTTPRequestHandler):
             account = sim.tokens.verify(request.headers.get('Authorization'))
         except TokenError as exc:
             raise ApiError(401, 'not_authorized', f'Unauthorized: {exc}') from exc
+        self._check_content_type(request, operation)
+        self._check_ids(template, params)
         with sim.lock:
             sim.state.tick()
             if request.method in MUTATING:
@@ -362,6 +489,23 @@ class Handler(BaseHTTPRequestHandler):
             self._drop_connection()
             return
         self._send(status, body, headers, trace)
+
+    @staticmethod
+    def _check_content_type(request, operation):
+        """415 for a body of a media type the operation does not take."""
+        accepted = BODY_CONTENT_TYPES.get(operation, JSON_CONTENT_TYPES)
+        if request.body and request.content_type() not in accepted:
+            raise ApiError(415, 'unsupported_media_type', f"Unsupported Content-Type '{request.content_type()}': "
+                           f"expected {' or '.join(accepted)}.")
+
+    @staticmethod
+    def _check_ids(template, params):
+        """400 ``invalid_id`` for a malformed id in the path, the same for every kind of resource."""
+        segments = template.split('/')
+        for name in ID_PARAMS:
+            if name in params and not UUID_RE.match(params[name]):
+                resource = ID_RESOURCES.get(segments[segments.index('{' + name + '}') - 1], 'Resource')
+                raise bad_request(f'Invalid {resource} Id.', 'invalid_id')
 
     @staticmethod
     def _check_version(request):
@@ -406,14 +550,30 @@ class Handler(BaseHTTPRequestHandler):
             elif (request.method, name) == ('POST', 'disaster'):
                 result = sim.state.disaster(body.get('location'), body.get('mode', 'lost'))
                 sim.persist()
+            elif (request.method, name) == ('POST', 'advance') and isinstance(body, dict) and 'seconds' in body:
+                result = sim.state.advance_clock(body['seconds'])
+                sim.persist()
             elif (request.method, name) == ('POST', 'advance'):
-                gateway = sim.state.advance(body.get('gateway_id'), body.get('name'), body.get('to'), body.get('reasons'))
+                gateway = sim.state.advance(body.get('gateway_id'), body.get('name'), body.get('to'), body.get('reasons'),
+                                            body.get('reason'))
                 sim.persist()
                 result = {'id': gateway['id'], 'name': gateway['name'], 'operational_status': gateway['operational_status']}
+            elif (request.method, name) == ('POST', 'set'):
+                gateway = sim.state.observe(body)
+                sim.persist()
+                result = {'id': gateway['id'], 'name': gateway['name']}
+            elif (request.method, name) == ('POST', 'event'):
+                result = sim.state.event(body)
+                sim.persist()
             else:
                 raise ApiError(404, 'not_found', f'No simulator control {request.method} /_sim/{name}.')
             payload = encode(result)
         self._send(200, payload, trace=trace)
+
+
+def body_too_large(limit):
+    """413 for a request body over ``limit`` bytes."""
+    return ApiError(413, 'request_entity_too_large', f'The request body is larger than {limit} bytes.')
 
 
 def encode(body):

@@ -4,8 +4,9 @@ Everything lives in one JSON-serialisable document (``self.doc``): ``catalog`` (
 (a list of gateway records) and ``route_reports``.  A gateway record holds the API fields of the gateway plus
 its sub-resources under keys the API never returns for a gateway (``virtual_connections``,
 ``export_route_filters``, ``import_route_filters``, ``macsec_config``, ``macsec_caks``) and internal fields
-prefixed with ``_`` (owner account, lifecycle deadlines).  Lifecycles are evaluated lazily from wall-clock
-deadlines whenever the state is read, so no background thread is needed and a state file survives restarts.
+prefixed with ``_`` (owner account, lifecycle deadlines).  Lifecycles are evaluated lazily from deadlines on the
+simulator's clock (wall-clock time plus ``clock_offset``, see advance_clock) whenever the state is read, so no
+background thread is needed and a state file survives restarts.
 All methods are called with the server's lock held.
 """
 
@@ -18,6 +19,7 @@ import time
 import uuid
 
 from dlsim.errors import ApiError, bad_request, conflict, not_found
+from dlsim.iam import DEFAULT_ACCOUNT
 
 UUID_RE = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
 NAME_RE = re.compile(r'^([a-zA-Z]|[a-zA-Z][-_a-zA-Z0-9]*[a-zA-Z0-9])$')
@@ -41,8 +43,45 @@ CROSS_ACCOUNT_FIELDS = ('bgp_status', 'bgp_status_updated_at', 'connection_mode'
 SUB_RESOURCES = ('virtual_connections', 'export_route_filters', 'import_route_filters', 'macsec_config', 'macsec_caks')
 FILTER_KINDS = ('export', 'import')
 FAILURE_STATUSES = ('failed', 'create_rejected')
-DEFAULT_FAILURE_REASONS = ({'code': 'provisioning_failed', 'message': 'The gateway could not be provisioned.'},)
+# GatewayStatusReason.CodeEnum of the SDK has one code; a failure planned with its own ``reasons`` keeps them as given.
+DEFAULT_FAILURE_REASONS = ({'code': 'authentication_key_failed', 'message': 'authentication_key was unable to be configured '
+                            'on the direct link gateway: resolve any issue with the key, then patch the gateway with the '
+                            'same or a new key.'},)
+MACSEC_SETTINGS = ('active', 'sak_rekey', 'security_policy', 'window_size')
+SAK_REKEY_INTERVAL = (600, 86400)  # seconds, mode timer
+DEFAULT_WINDOW_SIZE = 148809600
 NULLABLE_PATCH_FIELDS = {'authentication_key', 'bfd_config', 'loa_reject_reason', 'patch_panel_completion_notice', 'vlan'}
+APPROVAL_WINDOW = 72 * 3600  # a cross-account VC request the network owner does not decide on in 72 h expires
+NETWORK_DETACH_DELAY = 60.0  # from detached_by_network_pending to detached_by_network (see network_deleted)
+BGP_STATUSES = ('active', 'connect', 'established', 'idle')
+MACSEC_STATUSES = ('init', 'pending', 'offline', 'secured', 'failed', 'deleting')
+CAK_STATUSES = ('operational', 'rotating', 'active', 'inactive', 'failed')
+CAK_FAILED_REASON = {'code': 'macsec_cak_failed', 'message': 'At least one of the connectivity association keys (CAKs) '
+                     'could not be configured on the direct link.'}
+DEFAULT_ON_PREM_ROUTES = ('172.16.100.0/24',)
+GATEWAY_ACTIONS = ('create_gateway_approve', 'create_gateway_reject', 'delete_gateway_approve', 'delete_gateway_reject',
+                   'update_attributes_approve', 'update_attributes_reject')
+# What a create_gateway_approve action may choose for the gateway (the provider chose the rest).
+APPROVAL_SETTINGS = ('as_prepends', 'authentication_key', 'bfd_config', 'connection_mode', 'default_export_route_filter',
+                     'default_import_route_filter', 'export_route_filters', 'global', 'import_route_filters', 'metered',
+                     'resource_group')
+# The attribute updates a provider can ask for, each one of these sets of keys.
+PROVIDER_UPDATES = ({'speed_mbps'}, {'bgp_cer_cidr', 'bgp_ibm_cidr'}, {'bgp_asn'}, {'vlan'})
+
+
+def _end_rotation(cak):
+    """A CAK rotation that secured the session: the previous key leaves the key chain."""
+    cak.pop('active_delta', None)
+    return 'active' if cak['session'] == 'primary' else 'operational'
+
+
+# Timers of a virtual connection or CAK: (deadline key, status it applies to, status it leads to).
+VC_TIMERS = (('_ready_at', 'pending', 'attached'), ('_expire_at', 'approval_pending', 'expired'),
+             ('_detach_at', 'detached_by_network_pending', 'detached_by_network'))
+CAK_TIMERS = (('_rotated_at', 'rotating', _end_rotation),)
+# The keys each /_sim/event takes besides ``event``.
+EVENT_KEYS = {'network_deleted': {'network_id'}, 'provider_create': {'gateway', 'account'},
+              'provider_update': {'gateway_id', 'name', 'updates'}, 'provider_delete': {'gateway_id', 'name'}}
 
 
 def now_iso(epoch=None):
@@ -89,8 +128,50 @@ def _check_type(body, field, kind, what=None):
             raise bad_request(f"Invalid value for '{what or field}': expected {expected}.", 'invalid_field')
 
 
+def check_macsec_settings(body):
+    """The MACsec settings a PUT or PATCH body carries, checked as the service does (none of them null):
+    ``active`` a boolean, ``security_policy`` must_secure or should_secure, ``window_size`` an integer of 0 or more,
+    ``sak_rekey`` ``{mode: timer, interval: 600-86400}`` or ``{mode: packet_number_rollover}``."""
+    nulls = sorted(field for field in MACSEC_SETTINGS if field in body and body[field] is None)
+    if nulls:
+        raise bad_request(f"Field(s) cannot be null: {', '.join(nulls)}.", 'invalid_field')
+    _check_type(body, 'active', bool)
+    _check_enum(body, 'security_policy', {'must_secure', 'should_secure'})
+    _check_type(body, 'window_size', int)
+    if body.get('window_size', 0) < 0:
+        raise bad_request("Invalid value for 'window_size': expected an integer of 0 or more.", 'invalid_field')
+    if 'sak_rekey' in body:
+        rekey = body['sak_rekey']
+        interval = rekey.get('interval') if isinstance(rekey, dict) else None
+        timer = isinstance(rekey, dict) and set(rekey) == {'mode', 'interval'} and rekey['mode'] == 'timer' and \
+            isinstance(interval, int) and not isinstance(interval, bool) and SAK_REKEY_INTERVAL[0] <= interval <= SAK_REKEY_INTERVAL[1]
+        if not timer and rekey != {'mode': 'packet_number_rollover'}:
+            raise bad_request("Invalid sak_rekey: expected {mode: timer, interval: 600-86400 (seconds)} or "  # pylint: disable=raising-format-tuple
+                              '{mode: packet_number_rollover}.', 'invalid_field')
+
+
+def _check_vc_name(name):
+    """A virtual connection name, on create and rename: 1-63 characters, letters, digits, '-' and '_'."""
+    if not isinstance(name, str) or not NAME_RE.match(name) or len(name) > 63:
+        raise bad_request(f"Invalid virtual connection name {name!r}: 1-63 characters, letters, digits, '-' and '_', "
+                          'starting with a letter and not ending with - or _.', 'invalid_name')
+
+
+def _control_object(value, allowed, what):
+    """A /_sim/ control's JSON object, with no other keys than ``allowed``."""
+    if not isinstance(value, dict) or set(value) - allowed:
+        raise bad_request(f"{what} takes an object with {', '.join(sorted(allowed))}.", 'invalid_field')
+
+
+def _one_of(value, allowed, what):
+    """``value`` when it is one of ``allowed`` (a control's value from the API's enum)."""
+    if value not in allowed:
+        raise bad_request(f"Invalid {what} {value!r}: expected one of {', '.join(allowed)}.", 'invalid_field')
+    return value
+
+
 def _check_enum(body, field, allowed):
-    if field in body and body[field] is not None and body[field] not in allowed:
+    if field in body and body[field] is not None and (not isinstance(body[field], str) or body[field] not in allowed):
         raise bad_request(f"Invalid value '{body[field]}' for '{field}': expected one of {', '.join(sorted(allowed))}.",
                           'invalid_field')
 
@@ -117,9 +198,21 @@ class Account:
         self._next_deadline = min(self._next_deadline, deadline)
         return deadline
 
+    def now(self):
+        """The simulator's clock: wall-clock time plus what ``/_sim/advance {"seconds": N}`` added."""
+        return time.time() + self.doc.get('clock_offset', 0.0)
+
+    def advance_clock(self, seconds):
+        """Move the simulator's clock forward, so that every lifecycle deadline within ``seconds`` passes."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise bad_request("seconds must be a number of seconds, 0 or more.", 'invalid_field')
+        self.doc['clock_offset'] = self.doc.get('clock_offset', 0.0) + seconds
+        self.tick()
+        return {'seconds': seconds, 'now': now_iso(self.now())}
+
     def tick(self, now=None):
         """Advance every time-based lifecycle to ``now`` (a no-op before the earliest pending deadline)."""
-        now = now if now is not None else time.time()
+        now = now if now is not None else self.now()
         if now < self._next_deadline:
             return
         pending = [float('inf')]
@@ -135,16 +228,31 @@ class Account:
             for vc in gateway.get('virtual_connections', []):
                 if vc.get('_delete_at') is not None and now >= vc['_delete_at']:
                     continue
-                if vc.get('_ready_at') is not None and now >= vc['_ready_at'] and vc['status'] == 'pending':
-                    vc['status'] = 'attached'
-                    vc.pop('_ready_at')
-                pending += [vc[key] for key in ('_ready_at', '_delete_at') if vc.get(key) is not None]
+                pending += self._run_timers(vc, VC_TIMERS, now) + ([vc['_delete_at']] if vc.get('_delete_at') else [])
                 vcs.append(vc)
             gateway['virtual_connections'] = vcs
+            for cak in gateway.get('macsec_caks') or []:
+                pending += self._run_timers(cak, CAK_TIMERS, now)
             remaining.append(gateway)
         if len(remaining) != len(self.doc['gateways']):
             self.doc['gateways'] = remaining
         self._next_deadline = min(pending)
+
+    @staticmethod
+    def _run_timers(record, timers, now):
+        """Apply the timers of a VC or CAK that are due (``key``: deadline; from ``before`` to ``after``); return the
+        deadlines still to come."""
+        waiting = []
+        for key, before, after in timers:
+            if record.get(key) is None:
+                continue
+            if now < record[key]:
+                waiting.append(record[key])
+                continue
+            record.pop(key)
+            if record['status'] == before:
+                record['status'] = after(record) if callable(after) else after
+        return waiting
 
     @staticmethod
     def _settle_create(gateway, deadline):
@@ -185,7 +293,9 @@ class Account:
 
     @staticmethod
     def _can_see(account, gateway):
-        return gateway['_account'] == account or account in gateway.get('_shared_with', [])
+        """Its owner sees a gateway, and so does the owner of a network it has a virtual connection to (as a
+        cross-account gateway)."""
+        return gateway['_account'] == account or any(vc.get('network_account') == account for vc in gateway['virtual_connections'])
 
     def gateway(self, account, gateway_id, own=True):
         """The gateway record for an id (400 when malformed, 404 when unknown or not visible)."""
@@ -291,6 +401,7 @@ class Account:
             raise bad_request(f'Invalid {what}: expected an object.', 'invalid_field')
         _require(item, ('action', 'prefix'), what)
         _check_enum(item, 'action', {'permit', 'deny'})
+        _check_type(item, 'prefix', str)
         try:
             prefix = ipaddress.ip_network(item['prefix'])
         except (ValueError, TypeError) as exc:
@@ -320,8 +431,12 @@ class Account:
         _check_enum(item, 'policy', {'import', 'export'})
         if not 3 <= item['length'] <= 10:
             raise bad_request('AS prepend length must be between 3 and 10.', 'invalid_field')
+        _check_type(item, 'specific_prefixes', list)
+        _check_type(item, 'prefix', str)
         prefixes = item.get('specific_prefixes') or ([p for p in item['prefix'].split(',') if p] if item.get('prefix') else [])
         for prefix in prefixes:
+            if not isinstance(prefix, str):
+                raise bad_request(f"Invalid prefix {prefix!r} in AS prepend: expected a string.", 'invalid_field')
             try:
                 ipaddress.ip_network(prefix)
             except ValueError as exc:
@@ -344,6 +459,7 @@ class Account:
         if not isinstance(item, dict):
             raise bad_request('Invalid CAK: expected an object.', 'invalid_field')
         _require(item, ('key', 'name', 'session'), 'MACsec CAK')
+        _check_type(item, 'name', str, 'CAK name')
         if not isinstance(item['key'], dict) or not str(item['key'].get('crn', '')).startswith('crn:'):
             raise bad_request("Invalid CAK key: expected an object with a 'crn' (crn:v1:...).", 'invalid_field')
         if not CAK_NAME_RE.match(str(item['name'])):
@@ -357,16 +473,10 @@ class Account:
                 raise conflict('CAK keys must be unique.', 'cak_conflict')
 
     def _new_macsec(self, body, now):
+        if not isinstance(body, dict):
+            raise bad_request('Invalid MACsec configuration: expected an object.', 'invalid_field')
         _require(body, ('active', 'caks', 'sak_rekey', 'security_policy'), 'MACsec')
-        _check_type(body, 'active', bool)
-        _check_enum(body, 'security_policy', {'must_secure', 'should_secure'})
-        rekey = body['sak_rekey']
-        if not isinstance(rekey, dict) or rekey.get('mode') not in ('timer', 'packet_number_rollover') or \
-                (rekey['mode'] == 'timer' and not 600 <= int(rekey.get('interval') or 0) <= 86400):
-            raise bad_request("Invalid sak_rekey: expected mode 'timer' with an interval of 600-86400 "
-                              "seconds, or mode 'packet_number_rollover'.", 'invalid_field')
-        if 'window_size' in body and body['window_size'] is not None:
-            _check_type(body, 'window_size', int)
+        check_macsec_settings({key: value for key, value in body.items() if key != 'window_size' or value is not None})
         if not isinstance(body['caks'], list) or not body['caks']:
             raise bad_request('MACsec needs at least one CAK (the primary).', 'invalid_field')
         caks = []
@@ -377,9 +487,9 @@ class Account:
         if not any(cak['session'] == 'primary' for cak in caks):
             raise bad_request('MACsec needs exactly one primary CAK.', 'invalid_field')
         config = {'active': body['active'], 'cipher_suite': 'gcm_aes_xpn_256', 'confidentiality_offset': 0,
-                  'created_at': now, 'key_server_priority': 255, 'sak_rekey': dict(rekey),
+                  'created_at': now, 'key_server_priority': 255, 'sak_rekey': dict(body['sak_rekey']),
                   'security_policy': body['security_policy'], 'status': 'init', 'status_reasons': [], 'updated_at': now,
-                  'window_size': body.get('window_size') or 148809600}
+                  'window_size': DEFAULT_WINDOW_SIZE if body.get('window_size') is None else body['window_size']}
         return config, caks
 
     def _validate_common(self, body):
@@ -410,6 +520,28 @@ class Account:
             raise bad_request('Invalid resource_group id: expected 32 hexadecimal characters.', 'invalid_field')
         if body.get('vlan') is not None and not 2 <= body['vlan'] <= 3967:
             raise bad_request('VLAN must be between 2 and 3967.', 'invalid_vlan')
+
+    @staticmethod
+    def _macsec_capability(router, speed, body):
+        """The ``macsec_capability`` of a new dedicated gateway: the one asked for when the router offers it at that
+        speed, else the first one it offers in the SDK's order (without ``macsec`` in the body: non_macsec, then
+        macsec_optional; with it: macsec_optional, then macsec).  At a speed without MACsec, routers offer only
+        non_macsec."""
+        offered = set(router['capabilities']) if speed.get('macsec_enabled') else {'non_macsec'}
+        wanted = body.get('macsec_capability')
+        with_macsec = body.get('macsec') is not None
+        if wanted == 'non_macsec' and with_macsec:
+            raise bad_request("A gateway with macsec_capability non_macsec cannot have a 'macsec' configuration.",
+                              'invalid_field')
+        preference = (wanted,) if wanted else ('macsec_optional', 'macsec') if with_macsec else ('non_macsec', 'macsec_optional')
+        for capability in preference:
+            if capability in offered:
+                return capability
+        if wanted == 'non_macsec' or not (with_macsec or wanted):
+            raise bad_request(f"Router {router['router_name']} has no link without MACsec at {speed['link_speed']} Mbps.",
+                              'macsec_required')
+        raise bad_request(f"MACsec is not available on router {router['router_name']} at {speed['link_speed']} Mbps.",
+                          'macsec_unavailable')
 
     def _name_taken(self, account, name, exclude_id=None):
         holder = self._index()._by_name.get((account, name))
@@ -450,15 +582,12 @@ class Account:
                 raise bad_request(f"Cannot find cross connect router '{body['cross_connect_router']}' at location "
                                   f"{location['name']}.", 'invalid_router')
             _check_enum(body, 'macsec_capability', {'non_macsec', 'macsec', 'macsec_optional'})
-            wants_macsec = body.get('macsec') is not None or body.get('macsec_capability') in ('macsec', 'macsec_optional')
-            if wants_macsec and ('macsec' not in router['capabilities'] or not speeds[body['speed_mbps']].get('macsec_enabled')):
-                raise bad_request(f"MACsec is not available on router {router['router_name']} at "
-                                  f"{body['speed_mbps']} Mbps.", 'macsec_unavailable')
+            capability = self._macsec_capability(router, speeds[body['speed_mbps']], body)
         if location is None or not location.get('provision_enabled', True):
             raise bad_request("Cannot find Location with provided 'linkSpeed' and 'OfferingType'.", 'invalid_location')
         if self._name_taken(account, body['name']):
             raise conflict('A gateway with the same name already exists', 'gateway_name_exists')
-        now_epoch = time.time()
+        now_epoch = self.now()
         now = now_iso(now_epoch)
         network = self._validate_bgp_cidrs(body)
         if network is None:
@@ -505,7 +634,7 @@ class Account:
                 'carrier_name': body['carrier_name'], 'customer_name': body['customer_name'],
                 'cross_connect_router': body['cross_connect_router'], 'link_status': 'down',
                 'link_status_updated_at': now, 'operational_status': 'awaiting_loa',
-                'macsec_capability': body.get('macsec_capability') or ('macsec' if body.get('macsec') else 'non_macsec'),
+                'macsec_capability': capability,
             })
             if body.get('vlan') is not None:
                 gateway['vlan'] = body['vlan']
@@ -590,16 +719,116 @@ class Account:
             raise bad_request(f"Gateway cannot be deleted while its operational_status is {gateway['operational_status']}.",
                               'invalid_state')
         if gateway['operational_status'] != 'delete_pending':
-            gateway['operational_status'] = 'delete_pending'
-            gateway['_delete_at'] = self._schedule(time.time() + self.delete_delay)
-            if gateway.get('port'):
-                self.port(gateway['port']['id'])['direct_link_count'] -= 1
+            self._start_delete(gateway)
+
+    def _start_delete(self, gateway):
+        """``delete_pending``, gone ``delete_delay`` later."""
+        gateway['operational_status'] = 'delete_pending'
+        gateway['_delete_at'] = self._schedule(self.now() + self.delete_delay)
+        if gateway.get('port'):
+            self.port(gateway['port']['id'])['direct_link_count'] -= 1
+
+    # ----------------------------------------------------------------- provider-managed gateways
+    def gateway_action(self, account, gateway_id, body):
+        """POST /gateways/{id}/actions: approve or reject the change request a provider made for a provider-managed
+        connect gateway; create_gateway_approve also chooses the settings the provider leaves to the customer."""
+        gateway = self.gateway(account, gateway_id)
+        if not isinstance(body, dict):
+            raise bad_request('Invalid request body: expected a JSON object.', 'invalid_body')
+        action = body.get('action')
+        if action not in GATEWAY_ACTIONS:
+            raise bad_request(f"Invalid action: expected one of {', '.join(GATEWAY_ACTIONS)}.", 'invalid_field')
+        unknown = sorted(set(body) - set(APPROVAL_SETTINGS) - {'action', 'updates'})
+        if unknown:
+            raise bad_request(f"Field(s) not allowed in a gateway action: {', '.join(unknown)}.", 'invalid_field')
+        change = gateway.get('change_request')
+        if not gateway.get('provider_api_managed') or not change or not action.startswith(change['type'] + '_'):
+            raise bad_request(f"The gateway has no pending {action.rsplit('_', 1)[0]} change request.", 'invalid_state')
+        settings = {key: value for key, value in body.items() if key in APPROVAL_SETTINGS and value is not None}
+        if settings and action != 'create_gateway_approve':
+            raise bad_request(f"Only create_gateway_approve chooses gateway settings ({', '.join(sorted(settings))}).",
+                              'invalid_field')
+        if change['type'] == 'update_attributes' and body.get('updates') != change['updates']:
+            raise bad_request("updates must match the gateway's pending change request.", 'invalid_field')
+        if change['type'] != 'update_attributes' and body.get('updates') is not None:
+            raise bad_request(f'updates apply to update_attributes actions, not {action}.', 'invalid_field')
+        if action == 'create_gateway_approve':
+            self._approve_create(gateway, settings)
+        elif action == 'create_gateway_reject':
+            gateway['operational_status'] = 'create_rejected'
+        elif action == 'delete_gateway_approve':
+            self._start_delete(gateway)
+        elif action == 'update_attributes_approve':
+            for update in change['updates']:
+                gateway.update(update)
+            self._indexed = None
+        gateway.pop('change_request')
+        return gateway
+
+    def _approve_create(self, gateway, settings):
+        """Apply the customer's settings to a provider-created gateway, which then provisions."""
+        self._validate_common(settings)
+        if settings.get('bfd_config'):
+            _require(settings['bfd_config'], ('interval',), 'bfd_config')
+        now = now_iso(self.now())
+        prepends = self._new_prepends(settings.pop('as_prepends', []), now)
+        filters = {f'{kind}_route_filters': [self._new_filter(item, now) for item in settings.pop(f'{kind}_route_filters', [])]
+                   for kind in FILTER_KINDS}
+        key = settings.pop('authentication_key', None)
+        bfd = settings.pop('bfd_config', None)
+        gateway.update(settings, as_prepends=prepends, **filters)
+        if key and key.get('crn'):
+            gateway['authentication_key'] = {'crn': key['crn']}
+        if bfd:
+            gateway['bfd_config'] = {'interval': bfd['interval'], 'multiplier': bfd.get('multiplier') or 3,
+                                     'bfd_status': 'init', 'bfd_status_updated_at': now}
+        gateway['_ready_at'] = self._schedule(self.now() + self.provision_delay)
+
+    def provider_request(self, kind, spec):
+        """A provider asks, through its portal, for a change of a provider-managed connect gateway: ``create`` (a new
+        gateway in ``account``, from a connect create template), ``update`` (``updates``) or ``delete``; the gateway
+        carries the ``change_request`` until the customer answers it with a gateway action."""
+        if kind == 'create':
+            template = spec.get('gateway')
+            if not isinstance(template, dict):
+                raise bad_request('provider_create takes the gateway as a connect create template (an object).', 'invalid_field')
+            gateway = self.create_gateway(str(spec.get('account') or DEFAULT_ACCOUNT), dict(template, type='connect'))
+            gateway.pop('_ready_at')
+            gateway.update(provider_api_managed=True, change_request={'type': 'create_gateway'})
+            return gateway
+        gateway = self._find(spec.get('gateway_id'), spec.get('name'))
+        if not gateway.get('provider_api_managed') or gateway['operational_status'] != 'provisioned' \
+                or gateway.get('change_request'):
+            raise bad_request('Only a provisioned provider-managed gateway without a pending change request can be '
+                              'changed by its provider.', 'invalid_state')
+        if kind == 'update':
+            gateway['change_request'] = {'type': 'update_attributes', 'updates': self._provider_updates(gateway, spec.get('updates'))}
+        else:
+            gateway['change_request'] = {'type': 'delete_gateway'}
+        return gateway
+
+    def _provider_updates(self, gateway, updates):
+        """The attribute updates a provider asks for, checked like the same PATCH fields."""
+        if not isinstance(updates, list) or not updates:
+            raise bad_request('updates must be a non-empty list.', 'invalid_field')
+        for update in updates:
+            if not isinstance(update, dict) or set(update) not in PROVIDER_UPDATES:
+                raise bad_request('Each update is {speed_mbps}, {bgp_cer_cidr, bgp_ibm_cidr}, {bgp_asn} or {vlan}.',  # pylint: disable=raising-format-tuple
+                                  'invalid_field')
+            self._validate_common(update)
+            if 'speed_mbps' in update and update['speed_mbps'] not in self.port(gateway['port']['id'])['supported_link_speeds']:
+                raise bad_request("Cannot find Location with provided 'linkSpeed' and 'OfferingType'.", 'invalid_speed')
+            if 'bgp_cer_cidr' in update:
+                self._validate_bgp_cidrs(update, exclude_id=gateway['id'])
+        return updates
 
     # ----------------------------------------------------------------- virtual connections
     def vc(self, account, gateway_id, vc_id):
-        """A virtual connection of a gateway (404 when unknown)."""
-        for vc in self.gateway(account, gateway_id, own=False)['virtual_connections']:
-            if vc['id'] == vc_id:
+        """A virtual connection of a gateway (404 when unknown, or when the caller is neither the gateway's owner nor
+        the owner of the connection's network)."""
+        gateway = self.gateway(account, gateway_id, own=False)
+        for vc in gateway['virtual_connections']:
+            if vc['id'] == vc_id and account in (gateway['_account'], vc.get('network_account')):
                 return vc
         raise not_found('Cannot find Virtual Connection', 'not_found')
 
@@ -613,8 +842,7 @@ class Account:
             raise bad_request('Virtual connections of a transit-mode gateway are created from the Transit Gateway '
                               '(a Direct Link connection of the transit gateway), not with this API.', 'transit_mode')
         _check_enum(body, 'type', {'classic', 'vpc'})
-        if not isinstance(body['name'], str) or not NAME_RE.match(body['name']) or len(body['name']) > 63:
-            raise bad_request(f"Invalid virtual connection name '{body['name']}'.", 'invalid_name')
+        _check_vc_name(body['name'])
         if body['type'] == 'vpc' and not str(body.get('network_id') or '').startswith('crn:v1:'):
             raise bad_request('network_id (the VPC CRN) is required for vpc virtual connections.', 'invalid_field')
         if body['type'] == 'classic' and body.get('network_id'):
@@ -629,7 +857,7 @@ class Account:
                 raise conflict('The network is already connected to this gateway', 'vc_network_exists')
             if body['type'] == 'classic' and vc['type'] == 'classic':
                 raise conflict('A classic virtual connection already exists on this gateway', 'vc_classic_exists')
-        now_epoch = time.time()
+        now_epoch = self.now()
         vc = {'created_at': now_iso(now_epoch), 'id': str(uuid.uuid4()), 'name': body['name'], 'type': body['type'],
               'status': 'pending', '_ready_at': self._schedule(now_epoch + self.vc_delay)}
         if body.get('network_id'):
@@ -639,6 +867,7 @@ class Account:
                 vc['network_account'] = network_account
                 vc['status'] = 'approval_pending'
                 vc.pop('_ready_at')
+                vc['_expire_at'] = self._schedule(now_epoch + APPROVAL_WINDOW)
         gateway['virtual_connections'].append(vc)
         return vc
 
@@ -648,25 +877,57 @@ class Account:
         vc = self.vc(account, gateway_id, vc_id)
         if not isinstance(patch, dict) or set(patch) - {'name', 'status'}:
             raise bad_request('Only name and status can be updated.', 'invalid_field')
+        if 'name' in patch and gateway['_account'] != account:
+            raise bad_request('Only the owner of the gateway can rename its virtual connections.', 'invalid_field')
         if 'status' in patch:
-            if gateway['_account'] == account:
-                raise bad_request("gateway owner can't patch vc status.", 'invalid_field')
-            if patch['status'] not in ('attached', 'rejected') or vc['status'] != 'approval_pending':
-                raise bad_request('status can be set to attached or rejected while approval is pending.', 'invalid_state')
-            vc['status'] = patch['status']
+            self._decide_request(gateway, vc, account, patch['status'])
         if 'name' in patch:
+            _check_vc_name(patch['name'])
             if any(other['name'] == patch['name'] and other['id'] != vc_id for other in gateway['virtual_connections']):
                 raise conflict('A virtual connection with the same name already exists', 'vc_name_exists')
             vc['name'] = patch['name']
         return vc
 
+    @staticmethod
+    def _decide_request(gateway, vc, account, status):
+        """The network owner approves (``attached``) or rejects (``rejected``) a cross-account request while it is
+        ``approval_pending``; the gateway owner cannot."""
+        if gateway['_account'] == account:
+            raise bad_request("gateway owner can't patch vc status.", 'invalid_field')
+        if status not in ('attached', 'rejected'):
+            raise bad_request(f"Invalid value '{status}' for 'status': expected attached or rejected.", 'invalid_field')
+        if vc['status'] != 'approval_pending':
+            raise bad_request(f"The virtual connection is {vc['status']}: only a request in approval_pending can be "
+                              'approved or rejected.', 'invalid_state')
+        vc['status'] = status
+        vc.pop('_expire_at', None)
+
+    def network_deleted(self, network_id):
+        """The owner of a network deletes it: each virtual connection to it is ``detached_by_network_pending``,
+        then ``detached_by_network`` NETWORK_DETACH_DELAY seconds later (of the simulator's clock)."""
+        if not isinstance(network_id, str) or not network_id.startswith('crn:v1:'):
+            raise bad_request('network_id must be the CRN of a network (crn:v1:...).', 'invalid_field')
+        deadline = self._schedule(self.now() + NETWORK_DETACH_DELAY)
+        affected = []
+        for gateway in self.doc['gateways']:
+            for vc in gateway['virtual_connections']:
+                if vc.get('network_id') == network_id and vc['status'] not in ('deleting', 'detached_by_network'):
+                    for key, _before, _after in VC_TIMERS:
+                        vc.pop(key, None)
+                    vc.update({'status': 'detached_by_network_pending', '_detach_at': deadline})
+                    affected.append({'gateway': gateway['name'], 'virtual_connection': vc['name']})
+        if not affected:
+            raise not_found(f'No virtual connection to network {network_id}.', 'not_found')
+        return {'event': 'network_deleted', 'virtual_connections': affected}
+
     def delete_vc(self, account, gateway_id, vc_id):
-        """DELETE a virtual connection: asynchronous, through ``deleting``."""
+        """DELETE a virtual connection (the gateway owner's): asynchronous, through ``deleting``."""
+        self.gateway(account, gateway_id)
         vc = self.vc(account, gateway_id, vc_id)
         if vc['status'] != 'deleting':
             vc['status'] = 'deleting'
             vc.pop('_ready_at', None)
-            vc['_delete_at'] = self._schedule(time.time() + self.delete_delay)
+            vc['_delete_at'] = self._schedule(self.now() + self.delete_delay)
 
     # ----------------------------------------------------------------- route filters and AS prepends
     def filters(self, account, gateway_id, kind):
@@ -753,7 +1014,8 @@ class Account:
         """PUT /gateways/{id}/macsec: (re)configure MACsec on a MACsec-capable dedicated gateway."""
         gateway = self.gateway(account, gateway_id)
         if gateway['type'] != 'dedicated' or gateway.get('macsec_capability', 'non_macsec') == 'non_macsec':
-            raise bad_request('A MACsec config cannot be added to a gateway created without MACsec.', 'invalid_field')
+            raise bad_request('MACsec cannot be configured on a gateway whose macsec_capability is non_macsec (its router '
+                              'and speed offer no MACsec).', 'macsec_unavailable')
         gateway['macsec_config'], gateway['macsec_caks'] = self._new_macsec(body or {}, now_iso())
         if gateway['operational_status'] == 'provisioned':
             gateway['macsec_config']['status'] = 'secured'
@@ -783,8 +1045,17 @@ class Account:
             raise bad_request('Only key and name can be updated.', 'invalid_field')
         candidate = {'key': patch.get('key', item['key']), 'name': patch.get('name', item['name']), 'session': item['session']}
         self._validate_cak(candidate)
+        previous = {'key': dict(item['key']), 'name': item['name'], 'status': item['status']}
         item.update({'key': {'crn': candidate['key']['crn']}, 'name': candidate['name'], 'updated_at': now_iso()})
+        self._start_rotation(item, previous)
         return item
+
+    def _start_rotation(self, cak, previous):
+        """A patched CAK rotates: the previous key stays in the key chain (``active_delta``, kept from the first
+        attempt when a rotation is retried) until the session is secured with the new key, ``vc_delay`` later."""
+        cak.setdefault('active_delta', previous)
+        cak['status'] = 'rotating'
+        cak['_rotated_at'] = self._schedule(self.now() + self.vc_delay)
 
     def delete_cak(self, account, gateway_id, cak_id):
         """DELETE a CAK (the primary cannot be deleted)."""
@@ -837,12 +1108,30 @@ class Account:
                 return {'to': plan['to'], 'reasons': plan['reasons']}
         return None
 
-    def advance(self, gateway_id=None, name=None, to=None, reasons=None):
-        """Move a gateway's lifecycle on: the next dedicated step, or straight to ``to``."""
+    def event(self, spec):
+        """Something another party does (``POST /_sim/event``): ``network_deleted`` (the owner of ``network_id``
+        deletes it) or ``provider_create`` / ``provider_update`` / ``provider_delete`` (a provider asks, see
+        provider_request)."""
+        kind = spec.get('event') if isinstance(spec, dict) else None
+        if kind not in EVENT_KEYS:
+            raise bad_request(f"event must be one of {', '.join(EVENT_KEYS)}.", 'invalid_field')
+        _control_object(spec, EVENT_KEYS[kind] | {'event'}, f'POST /_sim/event {kind}')
+        if kind == 'network_deleted':
+            return self.network_deleted(spec.get('network_id'))
+        gateway = self.provider_request(kind[len('provider_'):], spec)
+        return {'event': kind, 'id': gateway['id'], 'name': gateway['name'], 'change_request': gateway['change_request']}
+
+    def _find(self, gateway_id=None, name=None):
+        """A gateway of any account, by id or name (for the controls)."""
         candidates = [g for g in self.doc['gateways'] if g['id'] == gateway_id or (name and g['name'] == name)]
         if not candidates:
             raise not_found('Cannot find Gateway', 'not_found')
-        gateway = candidates[0]
+        return candidates[0]
+
+    def advance(self, gateway_id=None, name=None, to=None, reasons=None, reason=None):  # pylint: disable=too-many-arguments
+        """Move a gateway's lifecycle on: the next dedicated step, or straight to ``to`` (``reasons`` for a failure,
+        ``reason`` for a rejected completion notice)."""
+        gateway = self._find(gateway_id, name)
         current = gateway['operational_status']
         if to is None:
             if current not in DEDICATED_STEPS or current == 'provisioned':
@@ -863,4 +1152,74 @@ class Account:
             gateway['operational_status_reasons'] = reasons or list(DEFAULT_FAILURE_REASONS)
         if to == 'loa_created':
             gateway['_loa'] = True
+        if to == 'completion_notice_rejected':
+            gateway['completion_notice_reject_reason'] = reason or 'The completion notice could not be verified.'
         return gateway
+
+    def observe(self, spec):
+        """What the service observes on a gateway and the API only reports (``POST /_sim/set``): ``bgp_status``,
+        ``macsec`` ``{status, status_reasons?}``, ``cak`` ``{name or id, status}`` and ``on_prem_routes`` (the prefixes
+        the customer's router advertises, which route reports show and check for overlaps).  Everything is checked
+        before anything changes."""
+        _control_object(spec, {'gateway_id', 'name', 'bgp_status', 'macsec', 'cak', 'on_prem_routes'}, 'POST /_sim/set')
+        gateway = self._find(spec.get('gateway_id'), spec.get('name'))
+        changes = []
+        if 'bgp_status' in spec:
+            status = _one_of(spec['bgp_status'], BGP_STATUSES, 'bgp_status')
+            changes.append(lambda: gateway.update(bgp_status=status, bgp_status_updated_at=now_iso(self.now())))
+        if 'macsec' in spec:
+            changes.append(self._macsec_change(gateway, spec['macsec']))
+        if 'cak' in spec:
+            changes.append(self._cak_change(gateway, spec['cak']))
+        if 'on_prem_routes' in spec:
+            routes = spec['on_prem_routes']
+            if not isinstance(routes, list) or not all(isinstance(route, str) for route in routes):
+                raise bad_request('on_prem_routes must be a list of prefixes.', 'invalid_field')
+            for route in routes:
+                self._validate_filter({'action': 'permit', 'prefix': route}, 'on-prem route')
+            changes.append(lambda: gateway.update(_on_prem_routes=list(routes)))
+        for change in changes:
+            change()
+        return gateway
+
+    @staticmethod
+    def _macsec_config(gateway):
+        if not gateway.get('macsec_config'):
+            raise bad_request(f"Gateway {gateway['name']} has no MACsec configuration.", 'invalid_state')
+        return gateway['macsec_config']
+
+    def _macsec_change(self, gateway, observed):
+        """The MACsec status (with ``status_reasons``; a ``failed`` one defaults to ``macsec_cak_failed``), checked."""
+        config = self._macsec_config(gateway)
+        _control_object(observed, {'status', 'status_reasons'}, 'macsec')
+        status = _one_of(observed.get('status'), MACSEC_STATUSES, 'MACsec status')
+        reasons = observed.get('status_reasons')
+        if reasons is None:
+            reasons = [dict(CAK_FAILED_REASON)] if status == 'failed' else []
+        if not isinstance(reasons, list) or not all(isinstance(r, dict) and r.get('code') and r.get('message') for r in reasons):
+            raise bad_request('status_reasons must be a list of {code, message, more_info?}.', 'invalid_field')  # pylint: disable=raising-format-tuple
+        return lambda: config.update(status=status, status_reasons=reasons)
+
+    def _cak_change(self, gateway, observed):
+        """A CAK's status as the device reports it, checked: a rotation ends ``inactive`` (key mismatch) or ``failed``
+        (the key store refused the key), keeping ``active_delta``; a failed CAK fails the MACsec configuration;
+        ``rotating`` starts a rotation."""
+        config = self._macsec_config(gateway)
+        _control_object(observed, {'id', 'name', 'status'}, 'cak')
+        status = _one_of(observed.get('status'), CAK_STATUSES, 'CAK status')
+        found = [cak for cak in gateway['macsec_caks'] if observed.get('id') == cak['id'] or observed.get('name') == cak['name']]
+        if not found:
+            raise not_found('Cannot find MACsec CAK', 'not_found')
+        cak = found[0]
+
+        def apply():
+            if status == 'rotating':
+                self._start_rotation(cak, {'key': dict(cak['key']), 'name': cak['name'], 'status': cak['status']})
+                return
+            cak.pop('_rotated_at', None)
+            cak['status'] = status
+            if status in ('active', 'operational'):
+                cak.pop('active_delta', None)
+            if status == 'failed':
+                config.update(status='failed', status_reasons=[dict(CAK_FAILED_REASON)])
+        return apply

@@ -3,24 +3,13 @@
 import pytest
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, recovery_report, rehearsal
+from catalog_stubs import EmptyCatalog
 
 ACCOUNT = '4111d05f36894e3cb9b46a43556d9000'
 CAKS = [{'name': '1000', 'key': 'crn:v1:bluemix:public:kms:us-south:a/x:r:key:k1', 'session': 'primary'}]
 MACSEC_WITHOUT_CAKS = {'active': True, 'security_policy': 'must_secure', 'sak_rekey': {'mode': 'timer', 'interval': 3600}}
 MACSEC_GAP = {'field': 'macsec', 'reason': 'MACsec was active (must_secure) at export time; no CAKs'}
 FILTERS_GAP = {'field': 'route_filters', 'reason': 'the CLI list carries no route filters'}
-
-
-class Catalog:
-    """The catalog calls remap makes, without locations of note."""
-
-    @staticmethod
-    def locations(_kind):
-        return {}
-
-    @staticmethod
-    def port(_port_id):
-        return None
 
 
 def section(missing=(), vcs=(), macsec=None):
@@ -36,7 +25,7 @@ def section(missing=(), vcs=(), macsec=None):
 
 def remapped(values, backup_section):
     replacement = recovery.Replacement('dal10_dedicated', backup_section)
-    recovery.remap(replacement, recovery.Plan(values), Catalog())
+    recovery.remap(replacement, recovery.Plan(values), EmptyCatalog())
     return replacement
 
 
