@@ -11,8 +11,10 @@ class ModuleDocFragment:  # pylint: disable=too-few-public-methods
 options:
   max_concurrency:
     description:
-      - At most this many Direct Link requests in flight at once within one run of the module, however many worker
-        threads it uses.
+      - The most Direct Link requests in flight at once within one run of the module, however many worker threads
+        it uses. It is a ceiling, and where the run starts; the run halves the number when the API answers 429 (too many
+        requests), then sends no request before the time the answer's C(Retry-After) names, paces its requests at
+        the rate the API accepted, and grows back by one while requests succeed.
     type: int
     default: 16
 """

@@ -8,13 +8,13 @@ return ``(items, etag)``, and where "not found" is a natural answer (a gateway t
 ``None`` or ``[]`` instead of raising.  Any other failure raises ``DirectLinkError``.
 """
 
-import contextlib
 import functools
-import threading
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import renew_token
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, AdaptiveLimiter
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import (
     from_api_exception, from_request_exception, is_iam_failure)
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.retry import retry_after_seconds
 
 try:
     from ibm_cloud_networking_services.direct_link_v1 import PortsPager
@@ -29,19 +29,30 @@ _RAISE = object()
 class Connection:
     """An SDK client plus the retry policy its calls use; safe to share between worker threads.
 
-    With ``max_in_flight``, at most that many requests are on the wire at once, however many threads use the
-    connection (threads that only wait for a lifecycle hold no slot).
+    Every request goes through one ``AdaptiveLimiter`` shared by all the threads that use the connection: at most
+    ``max_in_flight`` requests (default DEFAULT_MAX_CONCURRENCY) on the wire at once, fewer and paced after the
+    service answers 429, and none before the time its ``Retry-After`` names (threads that only wait for a lifecycle
+    hold no slot).
     """
 
     def __init__(self, sdk, retry, max_in_flight=None):
         self.sdk = sdk
         self.retry = retry
-        self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight else contextlib.nullcontext()
+        self.limiter = AdaptiveLimiter(max_in_flight or DEFAULT_MAX_CONCURRENCY)
 
     def send(self, request):
-        """Call ``request()`` within the in-flight bound."""
-        with self._slots:
-            return request()
+        """Call ``request()`` within the limiter, and tell it how the service answered."""
+        ticket = self.limiter.acquire()
+        try:
+            result = request()
+        except Exception as exc:  # pylint: disable=broad-except
+            if getattr(exc, 'status_code', None) == 429:
+                self.limiter.throttled(ticket, retry_after_seconds(exc))
+            else:
+                self.limiter.failed()
+            raise
+        self.limiter.succeeded()
+        return result
 
     def renew_token(self):
         """Drop the access token so that the next call fetches a fresh one; False when nothing could fetch one."""

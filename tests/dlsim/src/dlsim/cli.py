@@ -22,7 +22,8 @@ def _serve(options):
             api_keys[key] = account or DEFAULT_ACCOUNT
     simulator = server.build(seed=options.seed, api_keys=api_keys, token_ttl=options.token_ttl,
                              provision_delay=options.provision_delay, vc_delay=options.vc_delay,
-                             state_file=options.state_file, latency_ms=options.latency_ms, fault_rate=options.fault_rate)
+                             state_file=options.state_file, latency_ms=options.latency_ms, fault_rate=options.fault_rate,
+                             rate_limit=options.rate_limit, rate_burst=options.rate_burst)
     httpd = server.make_server(options.host, options.port, simulator)
     stopping = threading.Event()
 
@@ -102,6 +103,22 @@ def _generate(options):
     return 0
 
 
+def positive_float(text):
+    """An argparse type: a number above zero."""
+    value = float(text)
+    if not value > 0:  # pylint: disable=unnecessary-negation  # NaN is not above 0 either
+        raise argparse.ArgumentTypeError(f'expected a number above 0, got {text}')
+    return value
+
+
+def positive_int(text):
+    """An argparse type: an integer of at least 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f'expected an integer of at least 1, got {text}')
+    return value
+
+
 def parser():
     """The argument parser."""
     root = argparse.ArgumentParser(prog='dlsim', description='IBM Cloud Direct Link v1 + IAM simulator')
@@ -114,6 +131,9 @@ def parser():
     serve.add_argument('--provision-delay', type=float, default=3.0, help='seconds until a connect gateway is provisioned')
     serve.add_argument('--vc-delay', type=float, default=1.0, help='seconds until a virtual connection is attached')
     serve.add_argument('--fault-rate', type=float, default=0.0, help='share of API requests answered 429/500/502/503')
+    serve.add_argument('--rate-limit', type=positive_float, metavar='RPS',
+                       help="API requests per second per account (a token bucket; 429 with Retry-After when empty)")
+    serve.add_argument('--rate-burst', type=positive_int, metavar='N', help='the bucket size (default: RPS rounded up)')
     serve.add_argument('--token-ttl', type=int, default=3600, help='IAM token lifetime in seconds')
     serve.add_argument('--state-file', help='load the state from this file and save every change to it')
     serve.add_argument('--api-key', action='append', help='accept this API key (KEY or KEY:ACCOUNT_ID; repeatable) instead of the default keys')

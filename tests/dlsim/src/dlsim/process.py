@@ -162,6 +162,10 @@ class Simulator:
         """Set the injected faults (no arguments clears them)."""
         return self.control('POST', 'faults', settings)
 
+    def rate_limit(self, rps=None, burst=None):
+        """Limit each account to ``rps`` API requests a second (burst ``burst``); no arguments clears the limit."""
+        return self.control('POST', 'rate_limit', {} if rps is None else {'rps': rps, 'burst': burst})
+
     def disaster(self, **settings):
         """Fail a location (``location=``, ``mode='down'|'lost'``)."""
         return self.control('POST', 'disaster', settings)

@@ -7,6 +7,7 @@ outside the lock, so a slow API still serves many requests at once, like the rea
 import datetime
 import hashlib
 import json
+import math
 import os
 import random
 import re
@@ -137,6 +138,54 @@ class Faults:
                 'iam_failures': self.iam_failures, 'paths': self.paths}
 
 
+class RateLimit:
+    """The API gateway's rate limit: a token bucket per account (``rps`` tokens a second, at most ``burst``).
+
+    A Direct Link request takes a token from its account's bucket, or is answered 429 with ``Retry-After``: the
+    seconds until a token is there, rounded up, at least 1.  IAM token requests are not limited.  Off when ``rps``
+    is None.  ``clock`` is injectable for tests.
+    """
+
+    def __init__(self, rps=None, burst=None, clock=time.monotonic):
+        self.clock = clock
+        self.rps = self.burst = None
+        self.buckets = {}
+        self.set(rps, burst)
+
+    def set(self, rps, burst=None):
+        """Set the limit (``rps`` None: none); every bucket starts full.  ``burst`` defaults to ``rps`` (at least 1)."""
+        if rps is not None and (isinstance(rps, bool) or not isinstance(rps, (int, float)) or rps <= 0):
+            raise bad_request(f'Invalid rate limit rps {rps!r}: expected a positive number or null.')
+        if burst is not None and (isinstance(burst, bool) or not isinstance(burst, int) or burst < 1):
+            raise bad_request(f'Invalid rate limit burst {burst!r}: expected a positive integer.')
+        self.rps = float(rps) if rps is not None else None
+        self.burst = (burst or max(1, math.ceil(rps))) if rps is not None else None
+        self.buckets = {}
+
+    def configure(self, settings):
+        """POST /_sim/rate_limit: ``{"rps": R, "burst": B}`` sets the limit, ``{}`` clears it."""
+        if not isinstance(settings, dict) or set(settings) - {'rps', 'burst'}:
+            raise bad_request('Rate limit settings must be a JSON object with rps and burst.')
+        self.set(settings.get('rps'), settings.get('burst'))
+
+    def take(self, account):
+        """Take a token from ``account``'s bucket: None when one was there, else the Retry-After in seconds."""
+        if self.rps is None:
+            return None
+        now = self.clock()
+        tokens, since = self.buckets.get(account, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - since) * self.rps)
+        if tokens >= 1.0:
+            self.buckets[account] = (tokens - 1.0, now)
+            return None
+        self.buckets[account] = (tokens, now)
+        return max(1, math.ceil((1.0 - tokens) / self.rps))
+
+    def describe(self):
+        """The current limit."""
+        return {'rps': self.rps, 'burst': self.burst}
+
+
 class Stats:
     """Request counters, by method and path template, and the most Direct Link requests served at once."""
 
@@ -160,6 +209,7 @@ class Stats:
         self.mutating = 0
         self.iam_tokens = 0
         self.faults_injected = 0
+        self.rate_limited = 0
         self.lost_responses = 0
         self.total = 0
         self.peak_in_flight = self.in_flight
@@ -168,17 +218,20 @@ class Stats:
         """The counters as a JSON document."""
         return {'requests': dict(sorted(self.requests.items())), 'by_method': dict(sorted(self.by_method.items())),
                 'mutating': self.mutating, 'iam_tokens': self.iam_tokens, 'faults_injected': self.faults_injected,
-                'lost_responses': self.lost_responses, 'total': self.total, 'peak_in_flight': self.peak_in_flight}
+                'rate_limited': self.rate_limited, 'lost_responses': self.lost_responses, 'total': self.total,
+                'peak_in_flight': self.peak_in_flight}
 
 
 class Simulator:
     """Everything the request handler shares: state, tokens, faults, stats, persistence."""
 
-    def __init__(self, doc, tokens, faults, provision_delay=3.0, vc_delay=1.0, state_file=None):  # pylint: disable=too-many-arguments
+    def __init__(self, doc, tokens, faults, provision_delay=3.0, vc_delay=1.0, state_file=None,  # pylint: disable=too-many-arguments
+                 rate_limit=None):
         self.lock = threading.RLock()
         self.state = Account(doc, provision_delay=provision_delay, vc_delay=vc_delay)
         self.tokens = tokens
         self.faults = faults
+        self.rate_limit = rate_limit or RateLimit()
         self.stats = Stats()
         self.state_file = state_file
 
@@ -473,6 +526,7 @@ class Handler(BaseHTTPRequestHandler):
             account = sim.tokens.verify(request.headers.get('Authorization'))
         except TokenError as exc:
             raise ApiError(401, 'not_authorized', f'Unauthorized: {exc}') from exc
+        self._check_rate_limit(account)
         self._check_content_type(request, operation)
         self._check_ids(template, params)
         with sim.lock:
@@ -489,6 +543,16 @@ class Handler(BaseHTTPRequestHandler):
             self._drop_connection()
             return
         self._send(status, body, headers, trace)
+
+    def _check_rate_limit(self, account):
+        """429 with Retry-After when the account's bucket is empty."""
+        with self.sim.lock:
+            retry_after = self.sim.rate_limit.take(account)
+            if retry_after is not None:
+                self.sim.stats.rate_limited += 1
+        if retry_after is not None:
+            raise ApiError(429, 'rate_limit_exceeded', 'Rate limit exceeded: too many requests for this account.',
+                           {'Retry-After': retry_after})
 
     @staticmethod
     def _check_content_type(request, operation):
@@ -547,6 +611,11 @@ class Handler(BaseHTTPRequestHandler):
             elif (request.method, name) == ('POST', 'faults'):
                 sim.configure_faults(body)
                 result = sim.describe_faults()
+            elif (request.method, name) == ('GET', 'rate_limit'):
+                result = sim.rate_limit.describe()
+            elif (request.method, name) == ('POST', 'rate_limit'):
+                sim.rate_limit.configure(body)
+                result = sim.rate_limit.describe()
             elif (request.method, name) == ('POST', 'disaster'):
                 result = sim.state.disaster(body.get('location'), body.get('mode', 'lost'))
                 sim.persist()
@@ -596,7 +665,7 @@ def make_server(host, port, simulator):
 
 
 def build(seed='demo', api_keys=None, token_ttl=3600, provision_delay=3.0, vc_delay=1.0, state_file=None,  # pylint: disable=too-many-arguments
-          latency_ms=0, fault_rate=0.0):
+          latency_ms=0, fault_rate=0.0, rate_limit=None, rate_burst=None):
     """A Simulator loaded from the state file when it exists, else from ``seed``.
 
     With a state file, tokens are signed with a key derived from its path, so that tokens issued before a
@@ -612,6 +681,7 @@ def build(seed='demo', api_keys=None, token_ttl=3600, provision_delay=3.0, vc_de
         doc = seeds.load({'seed': seed} if isinstance(seed, str) else seed)
     simulator = Simulator(doc, TokenService(api_keys or seeds.default_api_keys(), ttl=token_ttl, signing_key=signing_key),
                           Faults(latency_ms=latency_ms, rate=fault_rate),
-                          provision_delay=provision_delay, vc_delay=vc_delay, state_file=state_file)
+                          provision_delay=provision_delay, vc_delay=vc_delay, state_file=state_file,
+                          rate_limit=RateLimit(rate_limit, rate_burst))
     simulator.persist()
     return simulator
