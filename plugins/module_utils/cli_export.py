@@ -209,15 +209,10 @@ def convert(item, vcs, vcs_file):
 
 def account_of_gateways(gateways, path):
     """The account every owned gateway's CRN names; a clear error when they disagree; None without CRNs."""
-    accounts = {}
-    for gateway in gateways:
-        account = normalize.crn_account((gateway.get('read_only') or {}).get('crn') or '')
-        if account:
-            accounts.setdefault(account, []).append(gateway['name'])
+    accounts = normalize.crn_accounts((gateway['name'], (gateway.get('read_only') or {}).get('crn')) for gateway in gateways)
     if len(accounts) > 1:
-        found = '; '.join(f"{account}: {', '.join(sorted(names))}" for account, names in sorted(accounts.items()))
-        raise CliExportError(f'{path}: the gateways belong to different accounts ({found}); export one account per '
-                             'directory')
+        raise CliExportError(f'{path}: the gateways belong to different accounts ({normalize.accounts_text(accounts)}); '
+                             'export one account per directory')
     return next(iter(accounts), None)
 
 

@@ -24,6 +24,21 @@ def crn_account(crn):
     return parts[6][2:] if len(parts) > 6 and parts[6].startswith('a/') else ''
 
 
+def crn_accounts(labelled_crns):
+    """{account: [labels, sorted]} of the accounts that ``(label, crn)`` pairs name (CRNs without one are skipped)."""
+    accounts = {}
+    for label, crn in labelled_crns:
+        account = crn_account(crn or '')
+        if account:
+            accounts.setdefault(account, []).append(label)
+    return {account: sorted(labels) for account, labels in accounts.items()}
+
+
+def accounts_text(accounts):
+    """``crn_accounts``' result as one line: ``account: label, label; account: label``."""
+    return '; '.join(f"{account}: {', '.join(labels)}" for account, labels in sorted(accounts.items()))
+
+
 def route_filter(item):
     """A route filter as an option: action, prefix, and ge/le when set."""
     result = {'action': item['action'], 'prefix': item['prefix']}

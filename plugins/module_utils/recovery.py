@@ -33,7 +33,6 @@ MACSEC_REQUIRED = ('active', 'security_policy', 'sak_rekey', 'caks')
 CAK_SESSIONS = ('primary', 'fallback')
 ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_max_concurrency',
              'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first', 'recover_strategy')
-MAX_FILE_BYTES = 1024 * 1024
 # What every gateway backup must hold, with its type: the rest is optional or checked against the catalog.
 REQUIRED_FIELDS = {'name': str, 'type': str, 'location_name': str, 'speed_mbps': int, 'bgp_asn': int}
 
@@ -62,7 +61,7 @@ def _read_yaml(root, relative, problems):
     """(text, document) of a file of the backup, bounded and never through a symbolic link; None after a problem."""
     path = os.path.join(root, relative)
     try:
-        text = files.read_inside(root, relative, MAX_FILE_BYTES)
+        text = files.read_inside(root, relative, files.MAX_FILE_BYTES)
     except files.BackupPathError as error:
         problems.append(str(error))
         return None
@@ -122,7 +121,7 @@ def read_backup(root):
     """Read every gateway of a backup directory, checking its layout, schema, structure and manifest checksums.
 
     Only what the backup writes may be there (see _layout_problems); nothing is followed through a symbolic link
-    below ``root``, nothing read is larger than MAX_FILE_BYTES, anchors, aliases and deep nesting are refused, and
+    below ``root``, nothing read is larger than files.MAX_FILE_BYTES, anchors, aliases and deep nesting are refused, and
     nothing is ever written (a directory with a journal is refused with the command that completes it).
     """
     backup = Backup()
@@ -233,7 +232,7 @@ def _check_inventory(root, manifest, problems):
     group = manifest.get('inventory_group', DEFAULT_GROUP)
     path = os.path.join(root, files.INVENTORY)
     try:
-        text = files.read_inside(root, files.INVENTORY, MAX_FILE_BYTES)
+        text = files.read_inside(root, files.INVENTORY, files.MAX_FILE_BYTES)
     except files.BackupPathError as error:
         problems.append(str(error))
         return
@@ -534,12 +533,17 @@ def _vcs_to_recreate(replacement, plan):
     return recreate
 
 
+def _well_formed_gap(entry):
+    """Whether a ``missing`` entry of a backup is {field, reason} with both strings."""
+    return isinstance(entry, dict) and isinstance(entry.get('field'), str) and isinstance(entry.get('reason'), str)
+
+
 def _missing_entries(replacement):
     """The backup's ``missing`` entries, each {field, reason}; malformed ones become problems."""
     entries = replacement.missing if isinstance(replacement.missing, list) else [replacement.missing]
     valid = []
     for entry in entries:
-        if isinstance(entry, dict) and isinstance(entry.get('field'), str) and isinstance(entry.get('reason'), str):
+        if _well_formed_gap(entry):
             valid.append(entry)
         else:
             replacement.problems.append(f'{replacement.where()}: missing holds {entry!r}, expected {{field, reason}} entries')
@@ -604,7 +608,7 @@ def not_compared(replacement):
     where = replacement.where()
     filled = {'macsec'} if replacement.notes.get('macsec_from_plan') else set()
     found = [f"{where}: {entry['field']} (not in the backup: {entry['reason']})"
-             for entry in replacement.missing if isinstance(entry, dict) and isinstance(entry.get('field'), str) and entry['field'] not in filled]
+             for entry in replacement.missing if _well_formed_gap(entry) and entry['field'] not in filled]
     return found + [f"{where}: virtual connection {vc['name']} (not recreated: {vc['reason']})"
                     for vc in replacement.notes.get('skipped_vcs') or []]
 

@@ -9,7 +9,7 @@ conservative assumptions where it does not (provider orders, cross-connects, BGP
 overridden with the ``lead_times`` option (rehearse_lead_times), so the estimate is the user's own RTO.
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.normalize import crn_account
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.normalize import accounts_text, crn_account, crn_accounts
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.recovery_report import decisions
 
 LEAD_TIMES = {
@@ -54,17 +54,12 @@ def account_id(manifest, sections):
     recorded = (manifest.get('source') or {}).get('account_id') if isinstance(manifest.get('source'), dict) else None
     if recorded:
         return str(recorded), None
-    accounts = {}
-    for host, section in sorted(sections.items()):
-        account = crn_account((section.get('source') or {}).get('crn') or '')
-        if account:
-            accounts.setdefault(account, []).append(host)
+    accounts = crn_accounts((host, (section.get('source') or {}).get('crn')) for host, section in sections.items())
     if len(accounts) == 1:
         return next(iter(accounts)), None
     if not accounts:
         return None, 'source.account_id is missing and no gateway CRN names the account'
-    found = '; '.join(f"{account}: {', '.join(hosts)}" for account, hosts in sorted(accounts.items()))
-    return None, f'source.account_id is missing and the gateway CRNs name different accounts ({found})'
+    return None, f'source.account_id is missing and the gateway CRNs name different accounts ({accounts_text(accounts)})'
 
 
 def estimate(gateway_steps, automation_hours, lead_times):

@@ -110,23 +110,24 @@ def test_a_429_while_every_slot_is_taken_sets_the_rate_the_service_accepted_and_
     assert limiter.try_acquire() is not None
 
 
-def test_a_429_while_the_run_sends_less_than_it_may_leaves_the_rate_free():
+def throttled_after_one_success(ceiling):
+    """(limiter, clock) after one request answered, then a second one, a second later, answered 429 (sent alone)."""
     clock = Clock()
-    limiter = AdaptiveLimiter(4, clock=clock)
-    limiter.try_acquire()
-    limiter.succeeded()
-    clock.now += 1
-    limiter.throttled(limiter.try_acquire())  # one request of four allowed in flight, nobody waiting
-    assert limiter.rate is None and limiter.limit == 2
-
-
-def test_each_success_adds_one_over_the_rate_one_request_per_second_more_per_second_of_successes():
-    clock = Clock()
-    limiter = AdaptiveLimiter(1, clock=clock)
+    limiter = AdaptiveLimiter(ceiling, clock=clock)
     limiter.try_acquire()
     limiter.succeeded()
     clock.now += 1
     limiter.throttled(limiter.try_acquire())
+    return limiter, clock
+
+
+def test_a_429_while_the_run_sends_less_than_it_may_leaves_the_rate_free():
+    limiter, _clock = throttled_after_one_success(4)  # one request of four allowed in flight, nobody waiting
+    assert limiter.rate is None and limiter.limit == 2
+
+
+def test_each_success_adds_one_over_the_rate_one_request_per_second_more_per_second_of_successes():
+    limiter, clock = throttled_after_one_success(1)
     assert limiter.rate == pytest.approx(1.0)
     for rate in (2.0, 2.5, 2.9):
         succeed(limiter, clock)
