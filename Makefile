@@ -28,10 +28,10 @@ help:
 
 setup: $(STAMP) $(COLLECTION_LINK)
 
-$(STAMP): requirements.txt requirements-test.txt tests/dlsim/pyproject.toml
+$(STAMP): requirements.txt requirements-test.txt simulator/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-test.txt -e tests/dlsim
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-test.txt -e simulator
 	@touch $@
 
 $(COLLECTION_LINK):
@@ -49,6 +49,9 @@ test: setup
 
 lint: setup
 	$(BIN)/yamllint --strict .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet plugins/module_utils
+	cd $(COLLECTIONS) && $(BIN)/mypy --config-file $(CURDIR)/mypy.ini -p ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils
 	$(BIN)/ansible-lint
 	$(BIN)/antsibull-changelog lint
 
@@ -74,7 +77,7 @@ rehearse: setup
 	$(BIN)/ansible-playbook -i $(REHEARSE_BACKUP) cloud_dr.ibm_direct_link.rehearse -e @$(REHEARSE_PLAN)
 
 bench: setup
-	PYTHONPATH=$(COLLECTIONS) $(BIN)/python tests/perf/bench.py
+	PYTHONPATH=$(COLLECTIONS):$(CURDIR)/tests/support $(BIN)/python tests/perf/bench.py
 
 clean:
 	rm -rf $(VENV) tests/output demo-output bench-results

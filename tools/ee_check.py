@@ -40,7 +40,7 @@ CONTAINERFILE_STEPS = (
     'RUN /output/scripts/install-from-bindep',
 )
 # Never part of an installed collection (galaxy.yml build_ignore).
-NOT_SHIPPED = ('tests/unit', 'tests/integration', 'tests/perf', '.venv', 'tools', 'extensions', 'Makefile', 'requirements-test.txt', 'bench-results',
+NOT_SHIPPED = ('tests', '.venv', 'tools', 'extensions', 'Makefile', 'requirements-test.txt', 'bench-results',
                'demo-output')
 # Written by ansible-galaxy itself into every built or installed collection.
 GENERATED = {'MANIFEST.json', 'FILES.json'}
@@ -149,7 +149,7 @@ def replay_galaxy_stage(context, problems):
                         f'expected {NAMESPACE}.{NAME} {version}')
     for name in ('meta/execution-environment.yml', 'meta/runtime.yml', 'playbooks/recover.yml',
                  'roles/recover/meta/argument_specs.yml', 'plugins/module_utils/auth.py', 'playbooks/rehearse.yml',
-                 'tests/dlsim/src/dlsim/server.py'):
+                 'simulator/dlsim/server.py'):
         if not os.path.isfile(os.path.join(installed, name)):
             problems.append(f'galaxy stage: the installed collection has no {name}')
     problems += [f'galaxy stage: the installed collection contains {name}' for name in NOT_SHIPPED

@@ -21,7 +21,7 @@ try:
     from ibm_cloud_sdk_core import ApiException
     from requests.exceptions import RequestException
 except ImportError:  # the module reports the missing SDK with missing_required_lib
-    ApiException = RequestException = ()
+    ApiException = RequestException = ()  # type: ignore[misc,assignment]  # nothing to catch without the SDK
 
 _RAISE = object()
 

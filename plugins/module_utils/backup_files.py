@@ -49,8 +49,8 @@ HEADER = '---\n# Written by cloud_dr.ibm_direct_link (backup). Edits are detecte
 SOURCE_FIELDS = ('id', 'crn', 'location_display_name', 'bgp_ibm_asn', 'created_at', 'change_request')
 TEMPLATE_MARKERS = ('{{', '{%', '{#')
 
-BaseDumper = getattr(yaml, 'CSafeDumper', None) or getattr(yaml, 'SafeDumper', object)  # libyaml when available
-BaseLoader = getattr(yaml, 'SafeLoader', object)
+BaseDumper: type = getattr(yaml, 'CSafeDumper', None) or getattr(yaml, 'SafeDumper', object)  # type: ignore[assignment]  # libyaml when available
+BaseLoader: type = getattr(yaml, 'SafeLoader', object)
 
 
 class TrustedTemplate(str):

@@ -42,6 +42,8 @@ def is_iam_failure(exc):
 
 def _error_code(exc):
     response = getattr(exc, 'http_response', None)
+    if response is None:
+        return None
     try:
         body = response.json()
     except Exception:  # pylint: disable=broad-except

@@ -7,6 +7,9 @@ Each problem names the field, the value and what the catalog offers instead, so 
 one pass.  Look-ups are cached per ``Catalog`` so that checking many gateways costs few requests.
 """
 
+import functools
+from typing import Any, Callable
+
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
 
@@ -60,9 +63,9 @@ class Catalog:
 def snapshot(connection, max_workers):
     """The catalog a recovery depends on, each part sorted: {locations, speeds: by offering; ports; routers: by
     dedicated location}. Five requests, one per dedicated location and one per 100 ports, ``max_workers`` at once."""
-    reads = [lambda offering=offering: api.list_locations(connection, offering) for offering in OFFERINGS]
-    reads += [lambda offering=offering: api.list_speeds(connection, offering) for offering in OFFERINGS]
-    reads.append(lambda: api.list_ports(connection))
+    reads: list[Callable[[], Any]] = [functools.partial(api.list_locations, connection, offering) for offering in OFFERINGS]
+    reads += [functools.partial(api.list_speeds, connection, offering) for offering in OFFERINGS]
+    reads.append(functools.partial(api.list_ports, connection))
     results = map_bounded(lambda read: read(), reads, max_workers)
     locations = {offering: sorted(found, key=lambda location: location['name'])
                  for offering, found in zip(OFFERINGS, results[:2])}

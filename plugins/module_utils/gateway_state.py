@@ -93,7 +93,8 @@ def _bgp_problems(cer, ibm):
         return [f'bgp_cer_cidr/bgp_ibm_cidr: {exc}']
     if cer_if.network != ibm_if.network or cer_if.network.prefixlen not in (30, 31) or cer_if.ip == ibm_if.ip:
         return [f'bgp_cer_cidr {cer} and bgp_ibm_cidr {ibm} must be two different addresses of one /30 or /31 network']
-    if not any(cer_if.network.subnet_of(network) for network in BGP_NETWORKS if network.version == cer_if.version):
+    if not any(cer_if.network.subnet_of(network) for network in BGP_NETWORKS  # type: ignore[arg-type]  # same version
+               if network.version == cer_if.version):
         return [f'bgp_cer_cidr {cer} must be within 10.254.0.0/16, 172.16.0.0/12, 192.168.0.0/16 or 169.254.0.0/16']
     return []
 

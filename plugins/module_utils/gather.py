@@ -7,6 +7,8 @@ Request economy: ``1 + 3·N`` Direct Link requests for N gateways with virtual c
 prepends (AS prepends come with the list response), plus 2 per MACsec gateway when MACsec is included.
 """
 
+from typing import Any, Callable
+
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, normalize
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded
 
@@ -29,7 +31,7 @@ def _fetches(api_gateway, include):
     if api_gateway.get('cross_account'):
         return []
     gateway_id = api_gateway['id']
-    calls = []
+    calls: list[tuple[str, Callable[..., Any], tuple[Any, ...]]] = []
     if 'virtual_connections' in include:
         calls.append(('virtual_connections', api.list_virtual_connections, (gateway_id,)))
     if 'route_filters' in include:
@@ -51,7 +53,7 @@ def gather_gateways(connection, include=DEFAULT_INCLUDE, filters=None, include_c
     jobs = [(index, key, function, args) for index, gateway in enumerate(selected)
             for key, function, args in _fetches(gateway, include)]
     results = map_bounded(lambda job: job[2](connection, *job[3]), jobs, max_concurrency)
-    extra = [{} for _gateway in selected]
+    extra: list[dict[str, Any]] = [{} for _gateway in selected]
     for (index, key, _function, _args), value in zip(jobs, results):
         extra[index][key] = value[0] if key.endswith('_filters') else value
     gathered = [normalize.gateway(gateway, include_as_prepends='as_prepends' in include, **extra[index])

@@ -61,6 +61,7 @@ def create_once(create, lookup, what, policy, clock=time.monotonic):
             return found
         if attempt < policy.retries:
             policy.sleep(policy.backoff(attempt))
+    assert maybe_committed is not None  # every attempt that reached here raised
     raise DirectLinkError(f'{maybe_committed.message}; {what} was not created after {policy.retries + 1} attempts '
                           '(re-running is safe)', **_details(maybe_committed))
 

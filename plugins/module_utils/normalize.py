@@ -26,7 +26,7 @@ def crn_account(crn):
 
 def crn_accounts(labelled_crns):
     """{account: [labels, sorted]} of the accounts that ``(label, crn)`` pairs name (CRNs without one are skipped)."""
-    accounts = {}
+    accounts: dict[str, list[str]] = {}
     for label, crn in labelled_crns:
         account = crn_account(crn or '')
         if account:

@@ -108,7 +108,8 @@ def _check_gateway_document(path, host, document, problems):
     for field in ('virtual_connections', 'export_route_filters', 'import_route_filters', 'as_prepends'):
         if field in gateway and not isinstance(gateway[field], list):
             found.append(f'{path}: gateway.{field} must be a list')
-    for index, vc in enumerate(gateway.get('virtual_connections') if isinstance(gateway.get('virtual_connections'), list) else []):
+    vcs = gateway.get('virtual_connections')
+    for index, vc in enumerate(vcs if isinstance(vcs, list) else []):
         if not isinstance(vc, dict) or not isinstance(vc.get('name'), str) or not isinstance(vc.get('type'), str):
             found.append(f'{path}: gateway.virtual_connections[{index}] must be a mapping with a name and a type')
     if section.get('host') != host:
@@ -368,7 +369,8 @@ def _macsec_problems(label, setting):
                  if key in setting and (not isinstance(setting[key], kind) or (kind is int and isinstance(setting[key], bool)))]
     if isinstance(setting.get('sak_rekey'), dict) and not isinstance(setting['sak_rekey'].get('mode'), str):
         problems.append(f"{label}.sak_rekey must have a mode ('timer' with an interval, or 'packet_number_rollover')")
-    for index, cak in enumerate(setting.get('caks') if isinstance(setting.get('caks'), list) else []):
+    caks = setting.get('caks')
+    for index, cak in enumerate(caks if isinstance(caks, list) else []):
         if (not isinstance(cak, dict) or not all(isinstance(cak.get(key), str) and cak.get(key) for key in ('name', 'key', 'session'))
                 or cak['session'] not in CAK_SESSIONS):
             numeric = isinstance(cak, dict) and isinstance(cak.get('name'), int)
@@ -423,7 +425,7 @@ def location_map_problems(plan, selected, catalog):
     A target is checked for the offering type of each selected gateway at the mapped location, or, when none is
     selected there, for either type; a target offered only for the other type is named as such.
     """
-    mapped = {}  # old location -> offering type -> names of the selected gateways there
+    mapped: dict[str, dict[str, list[str]]] = {}  # old location -> offering type -> names of the selected gateways there
     for section in selected.values():
         gateway = section['gateway']
         offering = 'dedicated' if gateway.get('type') == 'dedicated' else 'connect'
@@ -694,7 +696,7 @@ def drift(replacement, live):
     drifts += [f'{where}: {field} differ from the backup' for field in sorted(diff.replace)]
     live_vcs = {vc['name']: vc for vc in live.get('virtual_connections') or []}
     provisioned = (live.get('read_only') or {}).get('operational_status') == 'provisioned'
-    pending = []
+    pending: list[str] = []
     for vc in desired.get('virtual_connections') or []:
         if vc['type'] == 'transit' or desired.get('connection_mode') == 'transit':
             continue

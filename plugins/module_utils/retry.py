@@ -16,6 +16,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors im
 
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 
+TRANSIENT_EXCEPTIONS: tuple[type[Exception], ...]
 try:
     from requests.exceptions import ConnectionError as RequestsConnectionError, Timeout as RequestsTimeout
     TRANSIENT_EXCEPTIONS = (RequestsConnectionError, RequestsTimeout)

@@ -109,7 +109,7 @@ results:
   description:
     - One entry per item of O(gateways), in the same order - C(name), C(changed), and what
       M(cloud_dr.ibm_direct_link.gateway) returns (C(gateway), C(virtual_connections), C(actions)); for a gateway that
-      failed, C(failed), C(msg) and, when the API answered, C(status_code), C(error_code) and C(trace).
+      failed, C(failed), C(msg) and, when the API answered, C(status_code), C(error_code) and C(trace_id).
   returned: always
   type: list
   elements: dict

@@ -6,7 +6,7 @@ import os
 
 import yaml
 
-from dlsim.playbook import run_playbook
+from playbook_runner import run_playbook
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 DEMO_PLAN = os.path.join(ROOT, 'tools', 'demo', 'dr-plan.yml')

@@ -21,7 +21,7 @@ import threading
 import time
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
-from dlsim.playbook import ansible_environment, ansible_playbook
+from playbook_runner import ansible_environment, ansible_playbook
 from dlsim.process import Simulator
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))

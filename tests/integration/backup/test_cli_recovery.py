@@ -9,7 +9,7 @@ import uuid
 
 import yaml
 
-from dlsim.playbook import run_playbook
+from playbook_runner import run_playbook
 from dlsim.seeds import DEFAULT_ACCOUNT, key_crn
 from drill import DAL10, backup, recover, write_plan
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dlsim.playbook import run_tasks
+from playbook_runner import run_tasks
 
 API_KEY_CANARY = 'canary-key-7f3a9c41e2'
 

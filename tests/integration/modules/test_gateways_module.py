@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from dlsim.catalog import port_id
-from dlsim.playbook import run_tasks
+from playbook_runner import run_tasks
 from dlsim.seeds import vpc_crn
 
 

@@ -30,7 +30,7 @@ import sys
 import pytest
 import yaml
 
-from dlsim.playbook import ansible_environment, ansible_playbook, run_playbook, run_tasks
+from playbook_runner import ansible_environment, ansible_playbook, run_playbook, run_tasks
 from dlsim.process import Simulator
 from drill import DEMO_PLAN, backup
 
@@ -77,8 +77,18 @@ MODULES = module_names()
 FQCNS = [f'{COLLECTION}.{name}' for name in MODULES]
 
 
-def test_modules_are_discovered():
-    assert {'gateway', 'gateway_info', 'backup_store', 'recovery_plan', 'iam_token'} <= set(MODULES)
+def test_ansible_doc_lists_exactly_the_modules_of_plugins_modules():
+    listed = ansible_doc('--list', '--json', COLLECTION)
+    assert listed.returncode == 0, listed.stderr
+    assert sorted(json.loads(listed.stdout)) == FQCNS and len(FQCNS) > 10
+
+
+def test_the_action_group_is_every_module_that_takes_the_auth_options():
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml'), encoding='utf-8') as stream:
+        group = yaml.safe_load(stream)['action_groups']['direct_link']
+    with_auth = [name for name in MODULES if f'{COLLECTION}.auth' in
+                 yaml.safe_load(module_strings(name)['DOCUMENTATION']).get('extends_documentation_fragment', [])]
+    assert sorted(group) == with_auth
 
 
 def test_ansible_doc_gives_every_short_description():

@@ -3,7 +3,7 @@
 import pytest
 
 from dlsim.catalog import port_id
-from dlsim.playbook import run_tasks
+from playbook_runner import run_tasks
 from dlsim.seeds import key_crn, vpc_crn
 
 CONNECT = {

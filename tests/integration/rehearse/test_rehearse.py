@@ -10,7 +10,7 @@ import os
 import yaml
 
 from dlsim.catalog import port_id
-from dlsim.playbook import COLLECTION_ROOT, run_playbook
+from playbook_runner import COLLECTION_ROOT, run_playbook
 from drill import DAL10, DEMO_PLAN, write_plan
 
 CATALOG = os.path.join('.catalog', 'direct_link_catalog.yml')
@@ -58,8 +58,9 @@ def test_the_demo_backup_rehearses_cleanly_and_production_receives_nothing(sim, 
     assert sim.stats()['total'] == 0, sim.stats()['requests']
     assert_simulator_stopped(tmp_path)
     report = (tmp_path / 'rehearsal' / 'rehearsal-report.md').read_text()
+    rows = {row.split(' | ')[0].lstrip('| '): row.split(' | ') for row in report.splitlines() if ' → ' in row.split(' | ')[0]}
     for name in DAL10:
-        assert f'| {name} → {name}-dr |' in report and 'recoverable' in report
+        assert rows[f'{name} → {name}-dr'][3] == 'recoverable', rows
     assert 'Estimated time to recover every planned gateway' in report
     assert 'accept the LOA IBM uploads' in report and 'fra02-dedicated' in report  # outside the plan, listed
     assert mode(tmp_path / 'rehearsal' / 'rehearsal-report.md') == '0o600'

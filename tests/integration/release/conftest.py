@@ -6,7 +6,7 @@ import subprocess
 import pytest
 import yaml
 
-from dlsim.playbook import COLLECTION_ROOT, ansible_playbook
+from playbook_runner import COLLECTION_ROOT, ansible_playbook
 
 BIN = os.path.dirname(ansible_playbook())
 

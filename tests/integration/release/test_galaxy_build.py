@@ -9,13 +9,13 @@ import tarfile
 
 import pytest
 
-from dlsim.playbook import ansible_playbook
+from playbook_runner import ansible_playbook
 
 BIN = os.path.dirname(ansible_playbook())
 
 # What a user gets must stay a small download: no virtualenv, test output, benchmark or demo files.
 MAX_TARBALL_BYTES = 400 * 1024
-NEVER_SHIPPED = ('.venv/', 'tests/unit/', 'tests/integration/', 'tests/perf/', 'tests/output/', 'tools/', 'extensions/',
+NEVER_SHIPPED = ('.venv/', 'tests/', 'tools/', 'extensions/',
                  '.git/', 'bench-results/', 'demo-output/', 'context/', 'Makefile', 'pytest.ini', 'ansible.cfg',
                  'requirements-test.txt', 'execution-environment.yml')
 
@@ -48,7 +48,7 @@ def test_the_tarball_is_small_and_holds_only_the_collection(collection_tarball):
     for required in ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'meta/execution-environment.yml',
                      'meta/ee-requirements.txt', 'playbooks/backup.yml', 'playbooks/recover.yml', 'playbooks/verify.yml',
                      'roles/recover/meta/argument_specs.yml', 'plugins/modules/gateway.py', 'README.md', 'LICENSE',
-                     'playbooks/rehearse.yml', 'tests/dlsim/src/dlsim/server.py'):
+                     'playbooks/rehearse.yml', 'simulator/dlsim/server.py'):
         assert required in names, required
 
 

@@ -26,7 +26,7 @@ import subprocess
 
 import pytest
 
-from dlsim.playbook import PlaybookResult, ansible_playbook
+from playbook_runner import PlaybookResult, ansible_playbook
 from drill import DAL10, DEMO_PLAN
 
 BIN = os.path.dirname(ansible_playbook())

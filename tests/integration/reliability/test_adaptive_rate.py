@@ -2,7 +2,7 @@
 under it, so every request is answered and the 429s stay fewer than one bucket's worth."""
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
-from dlsim.playbook import run_tasks
+from playbook_runner import run_tasks
 from dlsim.process import Simulator
 
 RPS = BURST = 20

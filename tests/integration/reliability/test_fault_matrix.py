@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from dlsim.playbook import ansible_environment, ansible_playbook
+from playbook_runner import ansible_environment, ansible_playbook
 from drill import DAL10, DEMO_PLAN, backup, gateway_names, recover, tree_digest, vc_names, verify
 
 STORM = {'rate': 0.3, 'statuses': [429, 500, 502, 503], 'retry_after': 1, 'seed': 7}

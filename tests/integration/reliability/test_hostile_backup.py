@@ -15,7 +15,7 @@ import tempfile
 import pytest
 import yaml
 
-from dlsim.playbook import collections_path, run_playbook
+from playbook_runner import collections_path, run_playbook
 from drill import DEMO_PLAN, backup, gateway_names, recover, tree_digest
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files

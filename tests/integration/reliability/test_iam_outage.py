@@ -1,6 +1,6 @@
 """A short IAM outage costs a module run its backoff, not the IBM SDK's 60-second pacing of token requests."""
 
-from dlsim.playbook import run_tasks
+from playbook_runner import run_tasks
 
 # A deadline for the whole module run, far above its few seconds of backoff, far below the SDK's 60 s pacing
 # that every failed token request used to cost.

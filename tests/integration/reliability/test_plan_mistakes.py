@@ -6,7 +6,7 @@ import re
 import yaml
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
-from dlsim.playbook import run_playbook
+from playbook_runner import run_playbook
 from drill import DAL10, DEMO_PLAN, recover, verify, write_plan
 
 TYPO = 'unknown key recovery_limit (did you mean recover_limit?)'

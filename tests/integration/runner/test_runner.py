@@ -19,7 +19,7 @@ import pytest
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from dlsim.playbook import COLLECTION_ROOT, ansible_playbook, collections_path
+from playbook_runner import COLLECTION_ROOT, ansible_playbook, collections_path
 
 DEMO_PLAN = os.path.join(COLLECTION_ROOT, 'tools', 'demo', 'dr-plan.yml')
 CREDENTIAL_TYPE = os.path.join(COLLECTION_ROOT, 'extensions', 'awx', 'credential_type.yml')

@@ -21,8 +21,8 @@ def test_the_rendered_context_installs_the_collection_and_its_dependencies(tmp_p
     assert 'python: ibm-cloud-networking-services>=0.30,<1  # from collection cloud_dr.ibm_direct_link' in out
     assert (tmp_path / 'context' / 'Containerfile').is_file()
     installed = tmp_path / 'context' / 'replay' / 'collections' / 'ansible_collections' / 'cloud_dr' / 'ibm_direct_link'
-    assert (installed / 'MANIFEST.json').is_file() and not (installed / 'tests' / 'unit').exists()
-    assert (installed / 'tests' / 'dlsim' / 'src' / 'dlsim' / 'server.py').is_file()  # the rehearse playbook runs it
+    assert (installed / 'MANIFEST.json').is_file() and not (installed / 'tests').exists()
+    assert (installed / 'simulator' / 'dlsim' / 'server.py').is_file()  # the rehearse playbook runs it
 
 
 def test_the_definition_uses_the_collections_own_dependency_files():

@@ -17,7 +17,7 @@ def write_backup(root, gateway=None, text=None):
     with open(path, 'w', encoding='utf-8') as stream:
         stream.write(document)
     entries = {host: {'name': GATEWAY['name'], 'id': 'g1', 'present': True, 'file': 'x',
-                      'sha256': files.sha256(files.gateway_document(host, gateway or GATEWAY))}}
+                      'sha256': files.sha256(document)}}
     manifest = os.path.join(str(root), files.MANIFEST)
     os.makedirs(os.path.dirname(manifest))
     with open(manifest, 'w', encoding='utf-8') as stream:
@@ -47,9 +47,15 @@ def test_edited_truncated_and_unlisted_files_are_problems(tmp_path):
 
 def test_wrong_types_and_schema_versions_name_the_file_and_field(tmp_path):
     text = files.gateway_document('gw', dict(GATEWAY, speed_mbps='fast'))
-    write_backup(tmp_path, gateway=dict(GATEWAY, speed_mbps='fast'), text=text)
+    path = write_backup(tmp_path, gateway=dict(GATEWAY, speed_mbps='fast'), text=text)
     problems = recovery.read_backup(str(tmp_path)).problems
-    assert any("gateway.speed_mbps is 'fast', expected int" in p for p in problems), problems
+    assert any(p.startswith(path) and "gateway.speed_mbps is 'fast', expected int" in p for p in problems), problems
+
+    future = text.replace(f'schema_version: {files.SCHEMA_VERSION}', 'schema_version: 99')
+    assert future != text
+    path = write_backup(tmp_path / 'future', gateway=dict(GATEWAY, speed_mbps='fast'), text=future)
+    problems = recovery.read_backup(str(tmp_path / 'future')).problems
+    assert any(p.startswith(path) and 'schema_version 99 is not supported' in p for p in problems), problems
 
 
 def test_plan_typos_and_types_are_reported():

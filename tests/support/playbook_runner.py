@@ -7,10 +7,15 @@ that a final task writes (even in check mode).
 
 import json
 import os
+import re
 import subprocess
 import sys
 
-COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+COLLECTION_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+
+# A PLAY RECAP line: 'localhost                  : ok=3    changed=0    unreachable=0 ...'.
+RECAP_LINE = re.compile(r'^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$')
+RECAP_COUNTER = re.compile(r'(\w+)=(\d+)')
 
 
 class PlaybookResult:
@@ -29,6 +34,21 @@ class PlaybookResult:
 
     def __getitem__(self, name):
         return self.registered[name]
+
+    def recap(self):
+        """The PLAY RECAP counters by host: ``{'localhost': {'ok': 3, 'changed': 0, ...}}`` (summed over plays)."""
+        totals = {}
+        for line in self.stdout.splitlines():
+            match = RECAP_LINE.match(line)
+            if match:
+                counters = totals.setdefault(match.group(1), {})
+                for name, value in RECAP_COUNTER.findall(match.group(2)):
+                    counters[name] = counters.get(name, 0) + int(value)
+        return totals
+
+    def changed_hosts(self):
+        """The hosts whose recap counts at least one change."""
+        return sorted(host for host, counters in self.recap().items() if counters.get('changed'))
 
 
 def collections_path():

@@ -194,8 +194,3 @@ class Simulator:
         return next((g for g in self.state()['gateways'] if g['name'] == name), None)
 
 
-def environ_for(sim, base=None):
-    """A copy of ``base`` (default: os.environ) with the simulator's endpoint and key variables."""
-    environment = dict(os.environ if base is None else base)
-    environment.update(sim.environment())
-    return environment
