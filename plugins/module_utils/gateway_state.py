@@ -11,7 +11,8 @@ import ipaddress
 import re
 
 NAME_RE = re.compile(r'^([a-zA-Z]|[a-zA-Z][-_a-zA-Z0-9]*[a-zA-Z0-9])$')
-# IBM reserves these customer ASNs (Direct Link ordering documentation).
+# IBM reserves these customer ASNs (Direct Link ordering documentation). The simulator keeps its own copy on purpose:
+# it stands for the service, which checks independently of the client (tests/unit/test_reserved_asns.py: they agree).
 RESERVED_ASNS = frozenset((0, 13884, 23456, 36351, 64512, 64513, 65100, 65500))
 RESERVED_ASN_RANGES = ((65200, 65234), (65402, 65433), (65516, 65535), (4201065000, 4201065999))
 BGP_NETWORKS = tuple(ipaddress.ip_network(n) for n in ('10.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'))

@@ -1,44 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the cloud_dr.ibm_direct_link collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The recovery report: what was recovered where, and the manual steps automation cannot take.
+"""The recovery report: what was recovered where, and the manual steps automation cannot take (manual_steps.py)."""
 
-Direct Link recovery is only partly automatable: dedicated gateways need a new cross-connect (LOA, carrier order,
-completion notice, IBM patching), connect gateways need the provider's side of the circuit, cross-account virtual
-connections need approval in the network's account, transit connections are made from the Transit Gateway, key
-references must resolve in the target region, and new BGP addresses must reach the on-premises router.
-"""
-
-IBM_ASN = 13884
-# What to do by hand after recovering a gateway without a field its backup lacked (recover_accept_missing).
-WITHOUT_STEPS = {
-    'macsec': 'MACsec: the gateway was recovered WITHOUT MACsec by decision (recover_accept_missing), although the '
-              'backup shows it had MACsec. A MACsec configuration cannot be added to a gateway created without it: '
-              'recreate the gateway with recover_macsec once the CAKs are known.',
-    'route_filters': 'Route filters: the gateway was recovered without route filters by decision '
-                     '(recover_accept_missing); add the export and import route filters it had, if any.',
-    'virtual_connections': 'Virtual connections: the backup did not record them and the gateway was recovered without '
-                           'any by decision (recover_accept_missing); create the ones it had.',
-}
-
-
-def decisions(notes):
-    """What the plan decided not to recreate for one gateway: lines for the report (skipped VCs, accepted gaps)."""
-    lines = [f"Not recreated: virtual connection {vc['name']}, {vc['reason']}." for vc in notes.get('skipped_vcs') or []]
-    lines += [f"Recovered without {entry['field']}: {entry['reason']}." for entry in notes.get('without') or []]
-    if notes.get('macsec_from_plan'):
-        lines.append('MACsec settings (CAKs) taken from recover_macsec.')
-    if isinstance(notes.get('change_request'), dict):
-        lines.append(f"Not carried over: {change_request_text(notes['change_request'])}, pending at backup time; the "
-                     'provider must request it again for the new gateway.')
-    return lines
-
-
-def change_request_text(change):
-    """A provider's change request (``{type, updates?}``) in words: its type and the attribute values it asks for."""
-    updates = [f'{key} {value}' for update in change.get('updates') or [] if isinstance(update, dict)
-               for key, value in sorted(update.items())]
-    return f"the provider's {change.get('type')} change request" + (f" ({', '.join(updates)})" if updates else '')
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import manual_steps
 
 
 def _vc_summary(result):
@@ -47,52 +12,6 @@ def _vc_summary(result):
     waiting = [vc['name'] for vc in result.get('virtual_connections') or []
                if vc.get('action') in ('pending_gateway', 'would_create') or vc.get('status') == 'approval_pending']
     return created, waiting
-
-
-def manual_steps(entry, result):
-    """The steps left for people, with the values they need."""
-    desired, notes = entry['desired'], entry['notes']
-    gateway = result.get('gateway') or {}
-    read_only = gateway.get('read_only') or {}
-    gateway_id = read_only.get('id') or gateway.get('id') or '(created by the recovery run)'
-    location = notes['new_location']
-    steps = []
-    if desired['type'] == 'dedicated' and read_only.get('operational_status') != 'provisioned':
-        steps.append(f"LOA and cross-connect: IBM uploads the letter of authorization for gateway {desired['name']} "
-                     f"({gateway_id}) within 24 hours; give it to {desired.get('carrier_name')} to order the cross-connect "
-                     f"to router {desired.get('cross_connect_router')} at {location} (IBM does not order it), upload "
-                     'the completion notice, then IBM patches the fiber (1-4 business days).')
-    elif desired['type'] == 'connect':
-        steps.append(f"Provider order: order the virtual circuit from {notes.get('provider', 'the provider')} on port "
-                     f"{notes.get('port_label', desired.get('port'))} at {location} for gateway {gateway_id}; providers "
-                     'with API integration may create it from their portal and ask you to accept it.')
-    cer = gateway.get('bgp_cer_cidr') or desired.get('bgp_cer_cidr')
-    ibm = gateway.get('bgp_ibm_cidr') or desired.get('bgp_ibm_cidr')
-    original_cer = notes.get('original_bgp_cer_cidr')
-    if cer and ibm:
-        change = 'unchanged' if cer == original_cer else 'NEW'
-        steps.append(f"BGP ({change} addresses): on the on-premises router use local address {cer} and neighbor "
-                     f"{ibm.split('/')[0]} remote-as {read_only.get('bgp_ibm_asn', IBM_ASN)} (your ASN {desired['bgp_asn']}).")
-    else:
-        steps.append('BGP: IBM assigns the peer addresses; read them from the gateway once it is provisioned and '
-                     'configure the on-premises router.')
-    if desired.get('authentication_key'):
-        steps.append(f"BGP MD5: key {desired['authentication_key']} must exist in a key store reachable from {location}.")
-    if desired.get('macsec'):
-        keys = ', '.join(cak['key'] for cak in desired['macsec'].get('caks', []))
-        steps.append(f'MACsec: the CAK keys {keys} must exist in a key store reachable from {location}.')
-    for vc in result.get('virtual_connections') or []:
-        if vc.get('action') == 'skipped':
-            steps.append(f"Transit Gateway: recreate the connection to {vc.get('network_id')} ({vc['name']}) from the "
-                         'transit gateway side.')
-        elif vc.get('status') == 'approval_pending':
-            steps.append(f"Approval: the account owning {vc.get('network_id')} must approve virtual connection "
-                         f"{vc['name']} (requests expire after 72 hours).")
-    steps += [WITHOUT_STEPS.get(entry['field'], f"{entry['field']}: recreate it by hand.") for entry in notes.get('without') or []]
-    waiting = [vc['name'] for vc in result.get('virtual_connections') or [] if vc.get('action') == 'pending_gateway']
-    if waiting:
-        steps.append(f"Re-run the recovery once the gateway is provisioned to create {', '.join(waiting)}.")
-    return steps
 
 
 def rows(plan, results):
@@ -108,8 +27,8 @@ def rows(plan, results):
             'host': host, 'old_name': entry['notes']['old_name'], 'new_name': entry['desired']['name'],
             'old_location': entry['notes']['old_location'], 'new_location': entry['notes']['new_location'],
             'id': gateway.get('id') or read_only.get('id', ''), 'status': 'FAILED' if failed else read_only.get('operational_status', 'planned'),
-            'vcs_ready': created, 'vcs_waiting': waiting, 'decisions': decisions(entry['notes']),
-            'steps': [] if failed else manual_steps(entry, result),
+            'vcs_ready': created, 'vcs_waiting': waiting, 'decisions': manual_steps.decisions(entry['notes']),
+            'steps': [] if failed else [step.text for step in manual_steps.steps(entry['desired'], entry['notes'], result)],
             'error': (result.get('msg') or 'did not run (an earlier step failed)') if failed else '',
         })
     return table

@@ -52,6 +52,11 @@ account_id:
   description: The IBM Cloud account the token belongs to.
   returned: success
   type: str
+endpoint:
+  description: The Direct Link endpoint the token is for (O(endpoint), resolved from the environment or the default).
+  returned: success
+  type: str
+  sample: https://directlink.cloud.ibm.com/v1
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import iam_authenticator, token_claims
@@ -81,7 +86,7 @@ def request_token(module):
         raise from_request_exception(exc, 'token request') from None
     claims = token_claims(token)
     return {'changed': False, 'iam_token': token, 'expiration': claims.get('exp'),
-            'account_id': (claims.get('account') or {}).get('bss')}
+            'account_id': (claims.get('account') or {}).get('bss'), 'endpoint': module.params['endpoint']}
 
 
 def main():

@@ -50,13 +50,20 @@ gateways:
   returned: success
   type: dict
 problems:
-  description: Every problem found (empty on success).
+  description: Every problem found (empty on success), as one line each.
   returned: always
   type: list
   elements: str
+problem_records:
+  description:
+    - The same problems as records - C(message), C(scope) (C(gateway) or C(general)), and for a gateway's problem its
+      inventory C(host) and backed-up name C(gateway) (null otherwise). Select a gateway's problems by C(host).
+  returned: always
+  type: list
+  elements: dict
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import problems, recovery
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
@@ -65,24 +72,26 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module im
 def build(module):
     """Read the backup, remap, check; fail with every problem or return the replacements."""
     params = module.params
-    plan, selected, problems = recovery.load(params)
+    plan, selected, load_problems = recovery.load(params)
+    found = problems.general(load_problems)
     replacements = {}
     if plan.usable() and selected:
         catalog = Catalog(module.connection)
         live = gather_gateways(module.connection, include=['macsec'], max_concurrency=params['max_concurrency'])
         live_by_name = {gateway['name']: gateway for gateway in live}
         used = recovery.bgp_networks_in_use(live)
-        problems += recovery.location_map_problems(plan, selected, catalog)
+        found += problems.general(recovery.location_map_problems(plan, selected, catalog))
         for host, section in sorted(selected.items()):
             replacement = recovery.Replacement(host, section)
             recovery.remap(replacement, plan, catalog)
             replacement.notes['action'] = recovery.check(replacement, catalog, live_by_name, used)
-            problems += replacement.problems
+            found += problems.of_gateway(host, replacement.original.get('name'), replacement.problems)
             replacements[host] = replacement
-    if problems:
-        module.fail_json(msg=f'Pre-flight found {len(problems)} problem(s); nothing was created: '
-                         + ' | '.join(f'({n}) {p}' for n, p in enumerate(problems, 1)), problems=problems)
-    return {'changed': False, 'problems': [],
+    if found:
+        module.fail_json(msg=f'Pre-flight found {len(found)} problem(s); nothing was created: '
+                         + ' | '.join(f'({n}) {p.message}' for n, p in enumerate(found, 1)),
+                         problems=[p.message for p in found], problem_records=[p.as_dict() for p in found])
+    return {'changed': False, 'problems': [], 'problem_records': [],
             'gateways': {host: {'desired': r.desired, 'action': r.notes['action'], 'notes': r.notes, 'source': r.source}
                          for host, r in replacements.items()}}
 

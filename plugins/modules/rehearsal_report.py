@@ -116,15 +116,17 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, rehearsal
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import manual_steps, problems, recovery, rehearsal
 
 
 def judge(params):
     """The verdict per planned gateway, the problems of the whole plan, and the gateways outside the plan."""
-    lead_times = dict(rehearsal.LEAD_TIMES, **params['lead_times'])
+    lead_times = dict(manual_steps.LEAD_TIMES, **params['lead_times'])
     plan, selected, load_problems = recovery.load({'backup_dir': params['backup_dir'], 'plan': params['plan'], 'defined_keys': []})
     preflight = params['preflight']
-    preflight_problems = list(preflight.get('problems') or ([preflight.get('msg', 'pre-flight failed')] if preflight.get('failed') else []))
+    preflight_problems = problems.from_records(preflight.get('problem_records'))
+    if preflight.get('failed') and not preflight_problems:  # the pre-flight stopped before it checked any gateway
+        preflight_problems = problems.general([preflight.get('msg', 'pre-flight failed')])
     planned = preflight.get('gateways') or {}
     recovered = params['recovery_seconds'] is not None and not preflight_problems
     live = {gateway['name']: gateway for gateway in params['gateways_after']}
@@ -139,8 +141,9 @@ def judge(params):
         # The planned replacement (remapped networks, without the virtual connections the plan skips) when the
         # pre-flight planned it, else the backed-up gateway.
         planned_gateway = (planned.get(host) or {}).get('desired') or gateway
-        gateway_steps = (rehearsal.steps(planned_gateway, plan.bgp == 'keep', account_id)
-                         + rehearsal.plan_decisions((planned.get(host) or {}).get('notes')))
+        notes = (planned.get(host) or {}).get('notes')
+        gateway_steps = (manual_steps.steps(planned_gateway, notes, account_id=account_id)
+                         + manual_steps.decision_steps(notes))
         gateways[gateway['name']] = {
             'host': host, 'replacement': replacement, 'type': gateway['type'], 'result': result, 'reasons': reasons,
             'from': gateway['location_name'],
@@ -149,7 +152,7 @@ def judge(params):
             'steps': [text for _key, text in gateway_steps],
             'estimate_hours': rehearsal.estimate(gateway_steps, hours, lead_times)}
     hosts = {entry['host'] for entry in gateways.values()}
-    general = [p for p in load_problems + preflight_problems if not any(f'(host {host})' in p for host in hosts)]
+    general = load_problems + [p.message for p in preflight_problems if p.host not in hosts]
     general += [run_failure(run, params['report_dir']) for run in params['runs'] if run.get('rc')]
     outside = sorted(section['gateway']['name'] for section in backup.gateways.values()
                      if section['gateway']['name'] not in gateways)
@@ -227,9 +230,9 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    unknown = sorted(set(params['lead_times']) - set(rehearsal.LEAD_TIMES))
+    unknown = sorted(set(params['lead_times']) - set(manual_steps.LEAD_TIMES))
     if unknown:
-        module.fail_json(msg=f"lead_times: unknown step(s) {', '.join(unknown)}; known: {', '.join(rehearsal.LEAD_TIMES)}")
+        module.fail_json(msg=f"lead_times: unknown step(s) {', '.join(unknown)}; known: {', '.join(manual_steps.LEAD_TIMES)}")
     gateways, general, outside = judge(params)
     rto = [max((entry['estimate_hours'][index] for entry in gateways.values()), default=0) for index in (0, 1)]
     path = os.path.join(params['report_dir'], 'rehearsal-report.md')

@@ -11,7 +11,6 @@ The child is stopped by the PID recorded at start (SIGTERM, then SIGKILL after a
 """
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -192,5 +191,3 @@ class Simulator:
     def gateway(self, name):
         """The state record of the account's gateway called ``name`` (None when absent)."""
         return next((g for g in self.state()['gateways'] if g['name'] == name), None)
-
-

@@ -27,6 +27,7 @@ CAK_NAME_RE = re.compile(r'^([a-fA-F0-9]{2}){1,32}$')
 RESOURCE_GROUP_RE = re.compile(r'^[0-9a-f]{32}$')
 DEFAULT_RESOURCE_GROUP = '56969d6043e9465c883cb9f7363e78e8'
 IBM_ASN = 13884
+# The service's own list of reserved customer ASNs, independent of the collection's pre-flight copy by design.
 RESERVED_ASNS = {0, 13884, 23456, 36351, 64512, 64513, 65100, 65500}
 RESERVED_ASN_RANGES = ((65200, 65234), (65402, 65433), (65516, 65535), (4201065000, 4201065999))
 BGP_NETWORKS = [ipaddress.ip_network(n) for n in ('10.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16')]

@@ -62,7 +62,7 @@ def test_the_demo_backup_rehearses_cleanly_and_production_receives_nothing(sim, 
     for name in DAL10:
         assert rows[f'{name} → {name}-dr'][3] == 'recoverable', rows
     assert 'Estimated time to recover every planned gateway' in report
-    assert 'accept the LOA IBM uploads' in report and 'fra02-dedicated' in report  # outside the plan, listed
+    assert 'LOA: IBM uploads the letter of authorization' in report and 'fra02-dedicated' in report  # outside the plan, listed
     assert mode(tmp_path / 'rehearsal' / 'rehearsal-report.md') == '0o600'
     for log in ('recover.log', 'verify.log'):  # each rehearsed run's whole output is kept
         assert mode(tmp_path / 'rehearsal' / log) == '0o600'

@@ -142,7 +142,7 @@ def test_backup_recover_in_check_mode_then_for_real_and_verify(canary_sim, tmp_p
         replacement = sim.gateway(f'{name}-dr')
         assert replacement is not None and replacement['location_name'] == 'dal12', name
     report = (reports / 'recovery-report.md').read_text()
-    assert 'LOA and cross-connect' in report and CANARY not in report
+    assert 'LOA: IBM uploads the letter of authorization' in report and CANARY not in report
     created = [event['event_data']['res'] for event in recovered[3] if event['event'] == 'runner_on_ok'
                and 'Create and await every replacement gateway' in event['event_data'].get('task', '')]
     assert [sorted(item['name'] for item in result['results']) for result in created] == [[f'{name}-dr' for name in DAL10]]

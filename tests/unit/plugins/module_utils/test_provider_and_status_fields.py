@@ -3,7 +3,7 @@ read without trouble, kept out of the configuration, and a pending provider chan
 
 import yaml
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files, normalize, recovery, recovery_report, rehearsal
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files, manual_steps, normalize, recovery, rehearsal
 from catalog_stubs import EmptyCatalog
 
 KEY = 'crn:v1:bluemix:public:hs-crypto:us-south:a/x:r:key:{}'
@@ -45,12 +45,12 @@ def test_the_backup_records_a_pending_change_request_with_the_source_and_the_rec
     recovery.remap(replacement, recovery.Plan({}), EmptyCatalog())
     line = ("Not carried over: the provider's update_attributes change request (speed_mbps 2000, bgp_cer_cidr 169.254.9.2/30, "
             'bgp_ibm_cidr 169.254.9.1/30), pending at backup time; the provider must request it again for the new gateway.')
-    assert recovery_report.decisions(replacement.notes) == [line]
-    assert rehearsal.plan_decisions(replacement.notes) == [(None, line)]
+    assert manual_steps.decisions(replacement.notes) == [line]
+    assert manual_steps.decision_steps(replacement.notes) == [(None, line)]
 
 
 def test_a_gateway_without_a_change_request_or_with_a_malformed_one_gets_no_such_line():
     for source in ({'crn': 'crn:v1:...:connect:g1'}, {'change_request': 'speed please'}, 'not a mapping'):
         replacement = recovery.Replacement('h', {'gateway': normalize.gateway(dict(API_GATEWAY, change_request=None)), 'source': source})
         recovery.remap(replacement, recovery.Plan({}), EmptyCatalog())
-        assert recovery_report.decisions(replacement.notes) == []
+        assert manual_steps.decisions(replacement.notes) == []

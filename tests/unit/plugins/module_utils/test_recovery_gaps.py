@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, recovery_report, rehearsal
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import manual_steps, recovery, recovery_report, rehearsal
 from catalog_stubs import EmptyCatalog
 
 ACCOUNT = '4111d05f36894e3cb9b46a43556d9000'
@@ -150,9 +150,9 @@ def test_the_recovery_report_says_what_was_not_recreated_and_why():
 
 def test_the_rehearsal_lists_the_decisions_as_steps_without_lead_time():
     notes = {'skipped_vcs': [{'name': 'cut', 'status': 'expired', 'reason': 'it was expired at backup time'}]}
-    steps = rehearsal.plan_decisions(notes)
+    steps = manual_steps.decision_steps(notes)
     assert steps == [(None, 'Not recreated: virtual connection cut, it was expired at backup time.')]
-    assert rehearsal.estimate(steps, 1.0, rehearsal.LEAD_TIMES) == [1.0, 1.0]
+    assert rehearsal.estimate(steps, 1.0, manual_steps.LEAD_TIMES) == [1.0, 1.0]
 
 
 @pytest.mark.parametrize('manifest, crns, expected', [

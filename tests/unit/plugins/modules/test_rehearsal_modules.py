@@ -65,5 +65,6 @@ def test_a_virtual_connection_the_plan_skips_adds_no_manual_step_to_the_estimate
     skipped, _general, _outside = rehearsal_report.judge(dict(params, preflight=planned_without))
     recreated, _general, _outside = rehearsal_report.judge(dict(params, preflight=planned_with))
 
-    approval = "approve the VPC connection in the network owner's account"
-    assert approval not in skipped['gw']['steps'] and approval in recreated['gw']['steps']
+    approval = 'must approve virtual connection vc'
+    assert not any(approval in step for step in skipped['gw']['steps'])
+    assert any(approval in step for step in recreated['gw']['steps'])
