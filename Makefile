@@ -9,6 +9,8 @@ BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.setup-complete
 COLLECTIONS := $(CURDIR)/$(VENV)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/cloud_dr/ibm_direct_link
+# awx.awx (extensions/awx/configure.yml, its lint and tests), unpacked alone from the hash-pinned `ansible` wheel.
+AWX_COLLECTION := $(COLLECTIONS)/ansible_collections/awx/awx/MANIFEST.json
 PYTEST_WORKERS ?= 2
 
 export PATH := $(BIN):$(PATH)
@@ -26,7 +28,7 @@ help:
 	@echo "make rehearse  rehearse the recovery of REHEARSE_BACKUP with REHEARSE_PLAN in a private simulator"
 	@echo "make bench  run the benchmarks (not part of make test)"
 
-setup: $(STAMP) $(COLLECTION_LINK)
+setup: $(STAMP) $(COLLECTION_LINK) $(AWX_COLLECTION)
 
 $(STAMP): requirements.txt requirements-test.txt simulator/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +39,10 @@ $(STAMP): requirements.txt requirements-test.txt simulator/pyproject.toml
 $(COLLECTION_LINK):
 	@mkdir -p $(dir $@)
 	ln -sfn ../../../.. $@
+
+$(AWX_COLLECTION): requirements-awx.txt tools/awx_collection.py | $(STAMP)
+	$(BIN)/python tools/awx_collection.py $(COLLECTIONS)
+	@touch $@
 
 test: setup
 	@failed=""; passed=0; for suite in $(SUITES); do \

@@ -40,8 +40,8 @@ CONTAINERFILE_STEPS = (
     'RUN /output/scripts/install-from-bindep',
 )
 # Never part of an installed collection (galaxy.yml build_ignore).
-NOT_SHIPPED = ('tests', '.venv', 'tools', 'extensions', 'Makefile', 'requirements-test.txt', 'bench-results',
-               'demo-output')
+NOT_SHIPPED = ('tests', '.venv', 'tools', 'extensions', 'Makefile', 'requirements-test.txt', 'requirements-awx.txt',
+               'bench-results', 'demo-output')
 # Written by ansible-galaxy itself into every built or installed collection.
 GENERATED = {'MANIFEST.json', 'FILES.json'}
 

@@ -17,7 +17,7 @@ BIN = os.path.dirname(ansible_playbook())
 MAX_TARBALL_BYTES = 400 * 1024
 NEVER_SHIPPED = ('.venv/', 'tests/', 'tools/', 'extensions/',
                  '.git/', 'bench-results/', 'demo-output/', 'context/', 'Makefile', 'pytest.ini', 'ansible.cfg',
-                 'requirements-test.txt', 'execution-environment.yml')
+                 'requirements-test.txt', 'requirements-awx.txt', 'execution-environment.yml')
 
 
 @pytest.fixture
