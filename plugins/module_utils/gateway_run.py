@@ -7,11 +7,11 @@ Shared by the ``gateway`` module (one gateway per invocation) and the ``gateways
 invocation, each on its own worker thread).
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, normalize, vc_state
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, gateway_fields, normalize, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog, catalog_problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import (
-    difference, create_template, gateway_argument_spec, immutable_message, missing_for_create, predicted, validate)
+    difference, create_template, immutable_message, missing_for_create, predicted, validate)
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle import (
     create_once, find_own_gateway, gateway_done, wait_for_gateway, wait_for_gateway_gone)
 
@@ -33,7 +33,7 @@ class GatewayRun:
         self.connection = connection
         self.check_mode = check_mode
         self.catalog = catalog or Catalog(connection)
-        self.desired = {key: params.get(key) for key in gateway_argument_spec()}
+        self.desired = {key: params.get(key) for key in gateway_fields.argument_spec()}
         self.actions = []
 
     def find(self):

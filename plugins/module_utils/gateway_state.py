@@ -10,6 +10,8 @@ Options left unset (``None``) are never compared, so a partial desired state cha
 import ipaddress
 import re
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields
+
 NAME_RE = re.compile(r'^([a-zA-Z]|[a-zA-Z][-_a-zA-Z0-9]*[a-zA-Z0-9])$')
 # IBM reserves these customer ASNs (Direct Link ordering documentation). The simulator keeps its own copy on purpose:
 # it stands for the service, which checks independently of the client (tests/unit/test_reserved_asns.py: they agree).
@@ -17,65 +19,14 @@ RESERVED_ASNS = frozenset((0, 13884, 23456, 36351, 64512, 64513, 65100, 65500))
 RESERVED_ASN_RANGES = ((65200, 65234), (65402, 65433), (65516, 65535), (4201065000, 4201065999))
 BGP_NETWORKS = tuple(ipaddress.ip_network(n) for n in ('10.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'))
 
-# Options the API can change on an existing gateway (PATCH), and those that need a new gateway.
-UPDATABLE = ('name', 'speed_mbps', 'global', 'metered', 'bgp_asn', 'connection_mode', 'default_export_route_filter',
-             'default_import_route_filter', 'vlan', 'authentication_key', 'bfd_config')
-IMMUTABLE = ('type', 'location_name', 'port', 'cross_connect_router', 'carrier_name', 'customer_name', 'resource_group',
-             'macsec_capability', 'macsec')
-REPLACEABLE_LISTS = ('export_route_filters', 'import_route_filters', 'as_prepends')
-CONNECT_ONLY = ('port',)
-DEDICATED_ONLY = ('cross_connect_router', 'carrier_name', 'customer_name', 'vlan', 'macsec_capability', 'macsec')
-DEDICATED_REQUIRED = ('location_name', 'cross_connect_router', 'carrier_name', 'customer_name')
-CREATE_REQUIRED = ('type', 'speed_mbps', 'bgp_asn')
-
-ROUTE_FILTER_SPEC = dict(action=dict(type='str', required=True, choices=['permit', 'deny']),
-                         prefix=dict(type='str', required=True), ge=dict(type='int'), le=dict(type='int'))
-AS_PREPEND_SPEC = dict(length=dict(type='int', required=True), policy=dict(type='str', required=True, choices=['import', 'export']),
-                       specific_prefixes=dict(type='list', elements='str'))
-CAK_SPEC = dict(name=dict(type='str', required=True), key=dict(type='str', required=True, no_log=False),
-                session=dict(type='str', required=True, choices=['primary', 'fallback']))
-VC_SPEC = dict(name=dict(type='str', required=True), type=dict(type='str', required=True, choices=['classic', 'vpc', 'transit']),
-               network_id=dict(type='str'), read_only=dict(type='dict'))
-
-
-def gateway_argument_spec():
-    """The desired-state options of the ``gateway`` module (without state/wait options)."""
-    return dict(
-        id=dict(type='str'),
-        name=dict(type='str'),
-        type=dict(type='str', choices=['connect', 'dedicated']),
-        speed_mbps=dict(type='int'),
-        **{'global': dict(type='bool')},
-        metered=dict(type='bool'),
-        bgp_asn=dict(type='int'),
-        bgp_cer_cidr=dict(type='str'),
-        bgp_ibm_cidr=dict(type='str'),
-        bfd_config=dict(type='dict', options=dict(interval=dict(type='int', required=True), multiplier=dict(type='int'))),
-        authentication_key=dict(type='str', no_log=False),
-        connection_mode=dict(type='str', choices=['direct', 'transit']),
-        resource_group=dict(type='str'),
-        default_export_route_filter=dict(type='str', choices=['permit', 'deny']),
-        default_import_route_filter=dict(type='str', choices=['permit', 'deny']),
-        export_route_filters=dict(type='list', elements='dict', options=ROUTE_FILTER_SPEC),
-        import_route_filters=dict(type='list', elements='dict', options=ROUTE_FILTER_SPEC),
-        as_prepends=dict(type='list', elements='dict', options=AS_PREPEND_SPEC),
-        location_name=dict(type='str'),
-        port=dict(type='str'),
-        cross_connect_router=dict(type='str'),
-        carrier_name=dict(type='str'),
-        customer_name=dict(type='str'),
-        vlan=dict(type='int'),
-        macsec_capability=dict(type='str', choices=['non_macsec', 'macsec', 'macsec_optional']),
-        macsec=dict(type='dict', options=dict(
-            active=dict(type='bool', required=True),
-            security_policy=dict(type='str', required=True, choices=['must_secure', 'should_secure']),
-            sak_rekey=dict(type='dict', required=True, no_log=False, options=dict(
-                mode=dict(type='str', required=True, choices=['timer', 'packet_number_rollover']), interval=dict(type='int'))),
-            window_size=dict(type='int'),
-            caks=dict(type='list', elements='dict', required=True, options=CAK_SPEC))),
-        virtual_connections=dict(type='list', elements='dict', options=VC_SPEC),
-        read_only=dict(type='dict'),
-    )
+# The rules below are read from the field table (gateway_fields.py).
+UPDATABLE = fields.names(change=fields.UPDATE)       # a PATCH can change them
+IMMUTABLE = fields.names(change=fields.FIXED)        # a different value needs a new gateway
+REPLACEABLE_LISTS = fields.names(change=fields.REPLACE)
+CONNECT_ONLY = fields.only_for(fields.CONNECT)
+DEDICATED_ONLY = fields.only_for(fields.DEDICATED)
+DEDICATED_REQUIRED = fields.DEDICATED_PLACEMENT
+CREATE_REQUIRED = fields.names(create_required=True)
 
 
 def asn_is_valid(asn):
@@ -176,7 +127,7 @@ def validate(desired, gateway_type):
 
 def missing_for_create(desired):
     """Options a new gateway of the desired type needs but were not given."""
-    required = list(CREATE_REQUIRED) + ['name']
+    required = list(CREATE_REQUIRED)
     if desired.get('type') == 'connect':
         required.append('port')
     elif desired.get('type') == 'dedicated':
@@ -219,21 +170,21 @@ def canonical(field, value):
 
 
 def create_template(desired):
-    """The API template that creates the desired gateway."""
-    template = {'name': desired['name'], 'type': desired['type'], 'speed_mbps': desired['speed_mbps'],
-                'global': bool(desired.get('global')), 'metered': bool(desired.get('metered')), 'bgp_asn': desired['bgp_asn']}
-    for field in ('bgp_cer_cidr', 'bgp_ibm_cidr', 'connection_mode', 'default_export_route_filter',
-                  'default_import_route_filter', 'location_name', 'cross_connect_router', 'carrier_name', 'customer_name',
-                  'vlan', 'macsec_capability'):
-        if desired.get(field) is not None:
-            template[field] = desired[field]
+    """The API template that creates the desired gateway: the field table's VALUE rows as they are, its references
+    wrapped as identity objects, the structured fields through their converters (the inverse of normalize.gateway)."""
+    template = {'global': bool(desired.get('global')), 'metered': bool(desired.get('metered'))}
+    for field in fields.FIELDS:
+        value = desired.get(field.name)
+        if value is None or field.change == fields.IDENTITY or field.name in template:
+            continue
+        if field.api == fields.VALUE:
+            template[field.name] = value
+        elif field.api == fields.REF_ID:
+            template[field.name] = {'id': value}
+        elif field.api == fields.REF_CRN:
+            template[field.name] = {'crn': value}
     if desired['type'] == 'connect':
-        template.pop('location_name', None)
-        template['port'] = {'id': desired['port']}
-    if desired.get('resource_group'):
-        template['resource_group'] = {'id': desired['resource_group']}
-    if desired.get('authentication_key'):
-        template['authentication_key'] = {'crn': desired['authentication_key']}
+        template.pop('location_name', None)  # a connect gateway is placed by its port
     if desired.get('bfd_config'):
         template['bfd_config'] = canonical('bfd_config', desired['bfd_config'])
     for field in REPLACEABLE_LISTS:

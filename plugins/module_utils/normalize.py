@@ -9,12 +9,13 @@ virtual connections and CAKs are sorted by name, so the same account always give
 See docs/architecture.md for the full shape.
 """
 
-# Keys copied as they are, when the API reports them.
-SCALAR_FIELDS = ('id', 'name', 'type', 'speed_mbps', 'global', 'metered', 'bgp_asn', 'bgp_cer_cidr', 'bgp_ibm_cidr',
-                 'connection_mode', 'default_export_route_filter', 'default_import_route_filter', 'location_name',
-                 'cross_connect_router', 'carrier_name', 'customer_name', 'vlan', 'macsec_capability')
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields
+
+# Keys copied as they are, when the API reports them (the field table's VALUE rows).
+SCALAR_FIELDS = fields.names(api=fields.VALUE)
 # Keys turned from an identity object into its id or CRN.
-IDENTITY_FIELDS = (('port', 'id'), ('resource_group', 'id'), ('authentication_key', 'crn'))
+IDENTITY_FIELDS = tuple((field.name, 'id' if field.api == fields.REF_ID else 'crn') for field in fields.FIELDS
+                        if field.api in (fields.REF_ID, fields.REF_CRN))
 MACSEC_CONFIG_FIELDS = ('active', 'security_policy', 'sak_rekey', 'window_size')
 
 

@@ -12,6 +12,7 @@ import ipaddress
 import os
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import OFFERINGS, catalog_problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import difference, validate
@@ -34,7 +35,8 @@ CAK_SESSIONS = ('primary', 'fallback')
 ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_max_concurrency',
              'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first', 'recover_strategy')
 # What every gateway backup must hold, with its type: the rest is optional or checked against the catalog.
-REQUIRED_FIELDS = {'name': str, 'type': str, 'location_name': str, 'speed_mbps': int, 'bgp_asn': int}
+# The fields every backed-up gateway must have, with their types from the field table.
+REQUIRED_FIELDS = {name: gateway_fields.python_type(name) for name in ('name', 'type', 'location_name', 'speed_mbps', 'bgp_asn')}
 
 
 # Reading a backup is bounded: a manifest listing more gateways than this is refused, and so are gateway files that

@@ -127,7 +127,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurren
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import gateway_argument_spec
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_fields import argument_spec as gateway_argument_spec
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
 # Gateways awaited at once. Waiting threads hold no request slot (max_concurrency bounds the requests); this only

@@ -64,3 +64,28 @@ def test_output_is_deterministic():
     first = normalize.gateway(API_GATEWAY, VCS, FILTERS, FILTERS, MACSEC, CAKS)
     second = normalize.gateway(API_GATEWAY, list(reversed(VCS)), FILTERS, FILTERS, MACSEC, list(reversed(CAKS)))
     assert first == second
+
+
+def test_the_two_converters_are_inverse_for_every_field_of_the_table():
+    from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields, gateway_state
+    shape = normalize.gateway(API_GATEWAY, [], FILTERS, [], MACSEC, CAKS)
+    template = gateway_state.create_template(shape)
+    for field in gateway_fields.FIELDS:
+        if field.change == gateway_fields.IDENTITY or field.name not in API_GATEWAY:
+            continue
+        if field.api in (gateway_fields.VALUE, gateway_fields.REF_ID, gateway_fields.REF_CRN):
+            assert template[field.name] == API_GATEWAY[field.name], field.name
+    assert template['bfd_config'] == {'interval': 2000, 'multiplier': 10}
+    assert template['macsec']['caks'][0] == {'key': {'crn': 'crn:primary'}, 'name': 'CC', 'session': 'primary'}
+    again = normalize.gateway(dict(API_GATEWAY, **template), [], FILTERS, [], MACSEC, CAKS)
+    assert dict(again, read_only=None) == dict(shape, read_only=None)  # the template's macsec holds CAKs, no status
+
+
+def test_every_option_of_the_gateway_shape_has_one_row_and_one_change_rule():
+    from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields, gateway_state
+    names = [field.name for field in gateway_fields.FIELDS]
+    assert len(names) == len(set(names))
+    assert set(gateway_fields.argument_spec()) == set(names) | {'read_only'}
+    rules = (gateway_state.UPDATABLE, gateway_state.IMMUTABLE, gateway_state.REPLACEABLE_LISTS)
+    assert sum(len(rule) for rule in rules) == len(set().union(*rules))
+    assert set(gateway_state.CONNECT_ONLY).isdisjoint(gateway_state.DEDICATED_ONLY)
