@@ -10,7 +10,7 @@ Options left unset (``None``) are never compared, so a partial desired state cha
 import ipaddress
 import re
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields, normalize
 
 NAME_RE = re.compile(r'^([a-zA-Z]|[a-zA-Z][-_a-zA-Z0-9]*[a-zA-Z0-9])$')
 # IBM reserves these customer ASNs (Direct Link ordering documentation). The simulator keeps its own copy on purpose:
@@ -135,29 +135,14 @@ def missing_for_create(desired):
     return [field for field in required if desired.get(field) is None]
 
 
-def _filter_item(item):
-    result = {'action': item['action'], 'prefix': item['prefix']}
-    for bound in ('ge', 'le'):
-        if item.get(bound):
-            result[bound] = item[bound]
-    return result
-
-
-def _prepend_item(item):
-    result = {'length': item['length'], 'policy': item['policy']}
-    if item.get('specific_prefixes'):
-        result['specific_prefixes'] = list(item['specific_prefixes'])
-    return result
-
-
 def canonical(field, value):
     """A value in the form the comparison uses (and normalize.py returns)."""
     if value is None:
         return None
     if field in ('export_route_filters', 'import_route_filters'):
-        return [_filter_item(item) for item in value]
+        return [normalize.route_filter(item) for item in value]
     if field == 'as_prepends':
-        return [_prepend_item(item) for item in value]
+        return [normalize.as_prepend(item) for item in value]
     if field == 'bfd_config':
         return {'interval': value['interval'], 'multiplier': value.get('multiplier') or 3}
     if field == 'macsec':

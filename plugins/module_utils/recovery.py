@@ -473,6 +473,14 @@ class Replacement:
         return f"gateway '{self.original.get('name')}' (host {self.host})"
 
 
+def replacements(plan, selected, catalog):
+    """The selected gateways' replacements, by host in host order, each remapped by the plan (problems recorded)."""
+    for host, section in sorted(selected.items()):
+        replacement = Replacement(host, section)
+        remap(replacement, plan, catalog)
+        yield replacement
+
+
 def remap(replacement, plan, catalog):
     """Fill ``replacement.desired`` from the backup and the plan; record problems."""
     original = replacement.original

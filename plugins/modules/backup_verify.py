@@ -71,9 +71,7 @@ def compare(module):
     live = {g['name']: g for g in gather_gateways(module.connection, include=include, max_concurrency=params['max_concurrency'])}
     catalog = Catalog(module.connection)
     drifts, pending, checked, not_compared = [], [], [], []
-    for host, section in sorted(selected.items()):
-        replacement = recovery.Replacement(host, section)
-        recovery.remap(replacement, plan, catalog)
+    for replacement in recovery.replacements(plan, selected, catalog):
         found, waiting = recovery.drift(replacement, live.get(replacement.desired['name']))
         drifts += found
         pending += waiting

@@ -81,9 +81,8 @@ def build(module):
         live_by_name = {gateway['name']: gateway for gateway in live}
         used = recovery.bgp_networks_in_use(live)
         found += problems.general(recovery.location_map_problems(plan, selected, catalog))
-        for host, section in sorted(selected.items()):
-            replacement = recovery.Replacement(host, section)
-            recovery.remap(replacement, plan, catalog)
+        for replacement in recovery.replacements(plan, selected, catalog):
+            host = replacement.host
             replacement.notes['action'] = recovery.check(replacement, catalog, live_by_name, used)
             found += problems.of_gateway(host, replacement.original.get('name'), replacement.problems)
             replacements[host] = replacement
