@@ -80,7 +80,7 @@ EXAMPLES = r"""
   register: created
 
 - name: Pre-flight check of recovering the gateways of Dallas 10 in Dallas 12
-  cloud_dr.ibm_direct_link.recovery_plan:
+  cloud_dr.ibm_direct_link._recovery_plan:
     backup_dir: /srv/dl-backup
     plan:
       recover_location_map: {dal10: dal12}

@@ -15,8 +15,8 @@ Conventions the examples may rely on; the test prepares them, and the example te
 * ``git@git.example.com:network/dl-backup.git`` reaches a local bare repository (git's ``url.<base>.insteadOf``,
   set through the environment).
 * Variables that stand for the results of earlier steps of a run are play variables made by a setup playbook
-  (SETUP below): for recovery_report, ``recovery`` (a recovery_plan result) and ``gateway_results`` (per inventory
-  host, the gateway module's result of recreating it); for rehearsal_report, ``rehearse_preflight`` (a
+  (SETUP below): for _recovery_report, ``recovery`` (a _recovery_plan result) and ``gateway_results`` (per inventory
+  host, the gateway module's result of recreating it); for _rehearsal_report, ``rehearse_preflight`` (a
   recovery_plan result) and ``rehearse_after`` (a gateway_info result).
 """
 
@@ -44,8 +44,8 @@ GIT_REMOTE = 'git@git.example.com:network/dl-backup.git'
 
 
 def module_names():
-    """Every module of the collection: the Python files of plugins/modules."""
-    return sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.endswith('.py') and not name.startswith('_'))
+    """Every module of the collection, the roles' private ones (``_name``) included: the Python files of plugins/modules."""
+    return sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.endswith('.py') and name != '__init__.py')
 
 
 def module_strings(name):
@@ -201,9 +201,9 @@ def setup_play(sim, workdir, tasks):
 
 
 def recovery_setup(sim, workdir, backup_dir):
-    """``recovery``: the demo plan checked by recovery_plan; ``gateway_results``: the gateway module recreating it."""
+    """``recovery``: the demo plan checked by _recovery_plan; ``gateway_results``: the gateway module recreating it."""
     registered = setup_play(sim, workdir, [
-        {'cloud_dr.ibm_direct_link.recovery_plan': {'backup_dir': backup_dir, 'plan': demo_plan()}, 'register': 'recovery'},
+        {'cloud_dr.ibm_direct_link._recovery_plan': {'backup_dir': backup_dir, 'plan': demo_plan()}, 'register': 'recovery'},
         {'cloud_dr.ibm_direct_link.gateway': None, 'args': '{{ item.value.desired }}', 'register': 'recreated',
          'loop': '{{ recovery.gateways | dict2items }}', 'loop_control': {'label': '{{ item.key }}'}},
     ])
@@ -212,9 +212,9 @@ def recovery_setup(sim, workdir, backup_dir):
 
 
 def rehearsal_setup(sim, workdir, backup_dir):
-    """``rehearse_preflight``: the demo plan checked by recovery_plan; ``rehearse_after``: gateway_info afterwards."""
+    """``rehearse_preflight``: the demo plan checked by _recovery_plan; ``rehearse_after``: gateway_info afterwards."""
     return setup_play(sim, workdir, [
-        {'cloud_dr.ibm_direct_link.recovery_plan': {'backup_dir': backup_dir, 'plan': demo_plan()},
+        {'cloud_dr.ibm_direct_link._recovery_plan': {'backup_dir': backup_dir, 'plan': demo_plan()},
          'register': 'rehearse_preflight'},
         {'cloud_dr.ibm_direct_link.gateway_info': None, 'register': 'rehearse_after'},
     ])
@@ -222,7 +222,7 @@ def rehearsal_setup(sim, workdir, backup_dir):
 
 # Setup playbooks that make the play variables a module's examples take from earlier steps of a run (they get the
 # prepared /srv/dl-backup).
-SETUP = {'recovery_report': recovery_setup, 'rehearsal_report': rehearsal_setup}
+SETUP = {'_recovery_report': recovery_setup, '_rehearsal_report': rehearsal_setup}
 
 
 @pytest.mark.parametrize('name', MODULES)

@@ -7,7 +7,8 @@ from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import rehearsal_plan, rehearsal_report
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import _rehearsal_plan as rehearsal_plan
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import _rehearsal_report as rehearsal_report
 
 
 def test_every_plan_value_reads_back_as_the_same_data_that_templating_leaves_alone(tmp_path):

@@ -5,7 +5,7 @@ import pytest
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import rehearsal_replica
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import _rehearsal_replica as rehearsal_replica
 
 GATEWAY = {'name': 'dal10-dedicated', 'type': 'dedicated', 'speed_mbps': 10000, 'bgp_asn': 64997, 'location_name': 'dal10',
            'cross_connect_router': 'xcr01.dal10', 'carrier_name': 'c', 'customer_name': 'x', 'macsec_capability': 'macsec',

@@ -4,10 +4,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
-module: recovery_plan
+module: _recovery_plan
 short_description: Check a Direct Link recovery plan completely before anything is created
 version_added: 0.1.0
 description:
+  - Internal to the C(cloud_dr.ibm_direct_link.recover) role (the leading underscore says so) - its options and results
+    may change with the role; compose the public modules in your own playbooks.
   - Reads a backup directory written by M(cloud_dr.ibm_direct_link.backup_store), verifies its schema and the
     manifest checksum of every gateway file, applies the plan's remaps (location, port, router, VPC networks, name,
     BGP addresses) and checks every replacement gateway against the live catalog and account - location map
@@ -27,7 +29,7 @@ extends_documentation_fragment:
 
 EXAMPLES = r"""
 - name: Pre-flight check of recovering the gateways of Dallas 10 in Dallas 12
-  cloud_dr.ibm_direct_link.recovery_plan:
+  cloud_dr.ibm_direct_link._recovery_plan:
     backup_dir: /srv/dl-backup
     plan:
       recover_location_map: {dal10: dal12}

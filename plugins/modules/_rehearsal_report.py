@@ -4,10 +4,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
-module: rehearsal_report
+module: _rehearsal_report
 short_description: Write the report of a Direct Link DR rehearsal, with an estimated time to recover per gateway
 version_added: 0.1.0
 description:
+  - Internal to the C(cloud_dr.ibm_direct_link.rehearse) role (the leading underscore says so) - its options and results
+    may change with the role; compose the public modules in your own playbooks.
   - For every gateway the recovery plan selects, says whether the rehearsal recovered it as planned, every blocking
     problem, the manual steps left and an estimated time to recover (a range in hours) built from lead times.
   - Writes C(rehearsal-report.md) (mode 0600) and returns a short table for the terminal. Gateways of the backup
@@ -25,7 +27,7 @@ options:
     type: dict
     default: {}
   preflight:
-    description: The registered result of M(cloud_dr.ibm_direct_link.recovery_plan) run against the replica.
+    description: The registered result of M(cloud_dr.ibm_direct_link._recovery_plan) run against the replica.
     type: dict
     required: true
   recovery_seconds:
@@ -66,7 +68,7 @@ attributes:
 
 EXAMPLES = r"""
 - name: Write the rehearsal report
-  cloud_dr.ibm_direct_link.rehearsal_report:
+  cloud_dr.ibm_direct_link._rehearsal_report:
     backup_dir: /srv/dl-backup
     plan:
       recover_location_map: {dal10: dal12}

@@ -4,10 +4,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
-module: rehearsal_replica
+module: _rehearsal_replica
 short_description: Describe the account a backup holds, as a seed for the Direct Link simulator of a DR rehearsal
 version_added: 0.1.0
 description:
+  - Internal to the C(cloud_dr.ibm_direct_link.rehearse) role (the leading underscore says so) - its options and results
+    may change with the role; compose the public modules in your own playbooks.
   - Reads a backup directory (checksums and structure checked like a recovery does) and writes a JSON seed from
     which the bundled Direct Link simulator rebuilds the account as the backup describes it - every gateway with
     its route filters, AS prepends, MACsec, BGP addresses and virtual connections - together with the offering
@@ -47,7 +49,7 @@ attributes:
 
 EXAMPLES = r"""
 - name: Seed a rehearsal with the account as the backup describes it
-  cloud_dr.ibm_direct_link.rehearsal_replica:
+  cloud_dr.ibm_direct_link._rehearsal_replica:
     backup_dir: /srv/dl-backup
     dest: /srv/dl-rehearsal/replica.json
     catalog_source: snapshot

@@ -4,10 +4,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
-module: rehearsal_plan
+module: _rehearsal_plan
 short_description: Write a DR rehearsal's recovery plan as an extra-vars file that Ansible reads as data only
 version_added: 0.1.0
 description:
+  - Internal to the C(cloud_dr.ibm_direct_link.rehearse) role (the leading underscore says so) - its options and results
+    may change with the role; compose the public modules in your own playbooks.
   - Writes the recovery plan (the C(recover_*) variables) as YAML in which every string, key or value, that holds a
     template delimiter carries the C(!unsafe) tag, so that the rehearsed C(recover) and C(verify) runs that read it
     with C(-e @FILE) never evaluate a value as a template, whatever it holds; every other string is quoted as
@@ -35,7 +37,7 @@ attributes:
 
 EXAMPLES = r"""
 - name: Save the plan for the rehearsed runs
-  cloud_dr.ibm_direct_link.rehearsal_plan:
+  cloud_dr.ibm_direct_link._rehearsal_plan:
     plan:
       recover_location_map: {dal10: dal12}
       recover_name_template: "{name}-dr"

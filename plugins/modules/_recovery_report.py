@@ -4,10 +4,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
-module: recovery_report
+module: _recovery_report
 short_description: Write the Direct Link recovery report with the manual steps left
 version_added: 0.1.0
 description:
+  - Internal to the C(cloud_dr.ibm_direct_link.recover) role (the leading underscore says so) - its options and results
+    may change with the role; compose the public modules in your own playbooks.
   - Builds the report that closes a recovery run - per gateway the old and new name and location, the new id, its
     status, the virtual connections ready or waiting, failures with their reasons, and the manual steps automation
     cannot take (LOA and cross-connect, provider order, new BGP peer addresses, key references, approvals, Transit
@@ -19,7 +21,7 @@ author:
   - Cloud DR maintainers (@cloud-dr)
 options:
   plan:
-    description: The C(gateways) returned by M(cloud_dr.ibm_direct_link.recovery_plan).
+    description: The C(gateways) returned by M(cloud_dr.ibm_direct_link._recovery_plan).
     type: dict
     required: true
   results:
@@ -50,7 +52,7 @@ attributes:
 
 EXAMPLES = r"""
 - name: Report
-  cloud_dr.ibm_direct_link.recovery_report:
+  cloud_dr.ibm_direct_link._recovery_report:
     plan: "{{ recovery.gateways }}"
     results: "{{ gateway_results }}"
     path: /srv/dr/recovery-report.md
