@@ -7,7 +7,7 @@ the few labels of the Ansible docsite that the generated pages refer to are link
 from docutils import nodes
 
 project = 'cloud_dr.ibm_direct_link'
-copyright = 'cloud_dr.ibm_direct_link maintainers'  # noqa: A001 (the name Sphinx reads)
+copyright = 'cloud_dr.ibm_direct_link maintainers'
 html_title = html_short_title = 'cloud_dr.ibm_direct_link documentation'
 
 extensions = ['sphinx_antsibull_ext']
