@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / 'tests' / 'output' / 'docs' / 'html'
 CHROMIUM = Path('/usr/bin/chromium')
 
-sys.path.insert(0, str(ROOT / 'tools' / 'docs'))  # markdown_rst, the converter that test_markdown_rst checks
+sys.path.insert(0, str(ROOT / 'tools' / 'docs'))  # the site's build (build, markdown_rst) that the tests check
 
 
 @pytest.fixture(scope='session')
