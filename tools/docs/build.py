@@ -36,9 +36,20 @@ READ_BY_ANTSIBULL_DOCS = (Path('galaxy.yml'), Path('meta'), Path('plugins'), Pat
 
 def extra_pages(index: Path) -> list[str]:
     """The pages that the extra docs index lists, in its order (a toctree entry is a name or has a ``ref``)."""
-    sections = yaml.safe_load(index.read_text(encoding='utf-8'))['sections']
-    entries = [entry for section in sections for entry in section['toctree']]
-    return [entry if isinstance(entry, str) else entry['ref'] for entry in entries]
+    try:
+        sections = yaml.safe_load(index.read_text(encoding='utf-8'))['sections']
+        entries = [entry for section in sections for entry in section['toctree']]
+        return [entry if isinstance(entry, str) else entry['ref'] for entry in entries]
+    except (yaml.YAMLError, KeyError, TypeError) as error:
+        raise ConversionError(f'{EXTRA_DOCS_INDEX}: not a list of sections with a toctree each ({error!r})') from error
+
+
+def guide(page: str) -> str:
+    """The Markdown of docs/<page>.md, a page that the extra docs index lists."""
+    source = ROOT / 'docs' / f'{page}.md'
+    if not source.is_file():
+        raise ConversionError(f'{EXTRA_DOCS_INDEX} lists {page!r}, but there is no docs/{page}.md')
+    return source.read_text(encoding='utf-8')
 
 
 def stage_collection() -> None:
@@ -50,8 +61,7 @@ def stage_collection() -> None:
         (collection / path).symlink_to(ROOT / path)
     pages = extra_pages(ROOT / EXTRA_DOCS_INDEX)
     for page in pages:
-        markdown = (ROOT / 'docs' / f'{page}.md').read_text(encoding='utf-8')
-        (extra_docs / f'{page}.rst').write_text(markdown_to_rst(markdown, page, pages), encoding='utf-8')
+        (extra_docs / f'{page}.rst').write_text(markdown_to_rst(guide(page), page, pages), encoding='utf-8')
 
 
 def run(*command: str | Path, **environment: str) -> None:
