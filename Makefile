@@ -78,7 +78,7 @@ molecule: setup
 # The documentation site (antsibull-docs, then Sphinx; any warning fails it), then its check in a real headless
 # browser: Debian's Chromium driven by playwright (tests/docs/conftest.py says why playwright).
 docs: setup $(CHROMIUM)
-	$(BIN)/python tools/docs/build.py
+	$(BIN)/python tools/docs/build_site.py
 	$(BIN)/pytest -q tests/docs
 
 $(CHROMIUM):

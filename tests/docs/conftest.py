@@ -1,4 +1,4 @@
-"""Fixtures of the docs suite: the site that tools/docs/build.py built, and a real headless browser to load it.
+"""Fixtures of the docs suite: the site that tools/docs/build_site.py built, and a real headless browser to load it.
 
 The browser is Debian's Chromium (`make docs` installs it), driven by playwright: playwright reports a page's
 console messages, uncaught errors and failed loads as events, and needs no driver binary matched to the browser
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / 'tests' / 'output' / 'docs' / 'html'
 CHROMIUM = Path('/usr/bin/chromium')
 
-sys.path.insert(0, str(ROOT / 'tools' / 'docs'))  # the site's build (build, markdown_rst) that the tests check
+sys.path.insert(0, str(ROOT / 'tools' / 'docs'))  # the site's build (build_site, markdown_rst) that the tests check
 
 
 @pytest.fixture(scope='session')

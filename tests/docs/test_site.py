@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from build import EXTRA_DOCS_INDEX, extra_pages
+from build_site import EXTRA_DOCS_INDEX, extra_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = 'cloud_dr.ibm_direct_link'

@@ -1,4 +1,4 @@
-"""Sphinx configuration of the documentation site (`make docs`: tools/docs/build.py passes this directory as -c).
+"""Sphinx configuration of the documentation site (`make docs`: tools/docs/build_site.py passes this directory as -c).
 
 Like the configuration that ``antsibull-docs sphinx-init`` writes, without intersphinx (the build runs offline):
 the few labels of the Ansible docsite that the generated pages refer to are linked by ``resolve_ansible_label``.
