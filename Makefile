@@ -12,12 +12,13 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/cloud_dr/ibm_direct_link
 # awx.awx (extensions/awx/configure.yml, its lint and tests), unpacked alone from the hash-pinned `ansible` wheel.
 AWX_COLLECTION := $(COLLECTIONS)/ansible_collections/awx/awx/MANIFEST.json
 PYTEST_WORKERS ?= 2
+CHROMIUM := /usr/bin/chromium
 
 export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-SUITES := lint sanity unit integration molecule
+SUITES := lint docs sanity unit integration molecule
 
 .PHONY: help setup test demo rehearse bench $(SUITES) clean
 
@@ -26,6 +27,7 @@ help:
 	@echo "make test   set everything up, then run every suite: $(SUITES)"
 	@echo "make setup  create $(VENV) and install the collection, its dependencies and the simulator"
 	@echo "make rehearse  rehearse the recovery of REHEARSE_BACKUP with REHEARSE_PLAN in a private simulator"
+	@echo "make docs   build the HTML documentation site into tests/output/docs/html and check it in a headless browser"
 	@echo "make bench  run the benchmarks (not part of make test)"
 
 setup: $(STAMP) $(COLLECTION_LINK) $(AWX_COLLECTION)
@@ -72,6 +74,18 @@ integration: setup
 
 molecule: setup
 	tools/molecule.sh
+
+# The documentation site (antsibull-docs, then Sphinx; any warning fails it), then its check in a real headless
+# browser: Debian's Chromium driven by playwright (tests/docs/conftest.py says why playwright).
+docs: setup $(CHROMIUM)
+	$(BIN)/python tools/docs/build_site.py
+	$(BIN)/pytest -q tests/docs
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "make docs needs Chromium at $@, and apt-get is not there to install Debian's chromium package: install Chromium at $@" >&2; exit 1; }
+	@echo "installing Debian's chromium package (for the docs suite's browser check)"
+	@DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	@DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 
 demo: setup
 	$(BIN)/python tools/demo.py

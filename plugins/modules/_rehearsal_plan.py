@@ -14,7 +14,7 @@ description:
     template delimiter carries the C(!unsafe) tag, so that the rehearsed C(recover) and C(verify) runs that read it
     with C(-e @FILE) never evaluate a value as a template, whatever it holds; every other string is quoted as
     needed, so that it reads back as the same string (never a number or a boolean).
-  - The M(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it makes no API call.
+  - The C(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it makes no API call.
 author:
   - Cloud DR maintainers (@cloud-dr)
 options:

@@ -16,7 +16,7 @@ description:
     catalog the recovery needs.
   - The catalog comes from the snapshot the backup saved (C(.catalog/direct_link_catalog.yml)) or from the live
     API (read-only catalog requests; the only requests this module can make).
-  - The M(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it rarely needs to be called directly.
+  - The C(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it rarely needs to be called directly.
 author:
   - Cloud DR maintainers (@cloud-dr)
 options:

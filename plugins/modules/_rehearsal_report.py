@@ -14,7 +14,7 @@ description:
     problem, the manual steps left and an estimated time to recover (a range in hours) built from lead times.
   - Writes C(rehearsal-report.md) (mode 0600) and returns a short table for the terminal. Gateways of the backup
     outside the plan are listed as such.
-  - The M(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it makes no API call.
+  - The C(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it makes no API call.
 author:
   - Cloud DR maintainers (@cloud-dr)
 options:

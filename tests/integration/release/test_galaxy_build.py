@@ -15,7 +15,7 @@ BIN = os.path.dirname(ansible_playbook())
 
 # What a user gets must stay a small download: no virtualenv, test output, benchmark or demo files.
 MAX_TARBALL_BYTES = 400 * 1024
-NEVER_SHIPPED = ('.venv/', 'tests/', 'tools/', 'extensions/',
+NEVER_SHIPPED = ('.venv/', 'tests/', 'tools/', 'extensions/', 'docs/docsite/',
                  '.git/', 'bench-results/', 'demo-output/', 'context/', 'Makefile', 'pytest.ini', 'ansible.cfg',
                  'requirements-test.txt', 'requirements-awx.txt', 'execution-environment.yml')
 
