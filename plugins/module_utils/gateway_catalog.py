@@ -8,7 +8,8 @@ one pass.  Look-ups are cached per ``Catalog`` so that checking many gateways co
 """
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded

@@ -10,7 +10,8 @@ Options left unset (``None``) are never compared, so a partial desired state cha
 import ipaddress
 import re
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields, normalize
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import normalize
 
 NAME_RE = re.compile(r'^([a-zA-Z]|[a-zA-Z][-_a-zA-Z0-9]*[a-zA-Z0-9])$')
 # IBM reserves these customer ASNs (Direct Link ordering documentation). The simulator keeps its own copy on purpose:

@@ -7,7 +7,8 @@ Request economy: ``1 + 3·N`` Direct Link requests for N gateways with virtual c
 prepends (AS prepends come with the list response), plus 2 per MACsec gateway when MACsec is included.
 """
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, normalize
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded

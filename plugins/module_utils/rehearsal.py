@@ -6,6 +6,7 @@
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.normalize import accounts_text, crn_accounts
 
+
 def account_id(manifest, sections):
     """The account a backup was made from: the manifest's ``source.account_id``, else the one every gateway's CRN
     names (backups imported from a CLI export before the import recorded it). Returns (account, problem)."""

@@ -18,7 +18,8 @@ RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 
 TRANSIENT_EXCEPTIONS: tuple[type[Exception], ...]
 try:
-    from requests.exceptions import ConnectionError as RequestsConnectionError, Timeout as RequestsTimeout
+    from requests.exceptions import ConnectionError as RequestsConnectionError
+    from requests.exceptions import Timeout as RequestsTimeout
     TRANSIENT_EXCEPTIONS = (RequestsConnectionError, RequestsTimeout)
 except ImportError:  # pragma: no cover - requests comes with the SDK; the module reports the missing SDK
     TRANSIENT_EXCEPTIONS = ()

@@ -60,8 +60,7 @@ endpoint:
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import iam_authenticator, token_claims
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import (
-    DirectLinkError, from_api_exception, from_request_exception)
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError, from_api_exception, from_request_exception
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.retry import RetryPolicy
 

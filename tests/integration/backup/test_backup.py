@@ -8,8 +8,8 @@ import time
 
 import yaml
 
-from playbook_runner import ansible_environment, ansible_playbook
 from drill import backup, tree_digest
+from playbook_runner import ansible_environment, ansible_playbook
 
 CANARY = 'canary-api-key-5d2e81'
 

@@ -9,9 +9,9 @@ import uuid
 
 import yaml
 
-from playbook_runner import run_playbook
 from dlsim.seeds import DEFAULT_ACCOUNT, key_crn
 from drill import DAL10, backup, recover, write_plan
+from playbook_runner import run_playbook
 
 MANIFEST = os.path.join('group_vars', 'all', 'direct_link_manifest.yml')
 MACSEC_GATEWAY = 'dal10-dedicated-macsec'

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from dlsim.catalog import port_id
-from playbook_runner import run_tasks
 from dlsim.seeds import vpc_crn
+from playbook_runner import run_tasks
 
 
 def connect(index, vcs=2):

@@ -30,9 +30,9 @@ import sys
 import pytest
 import yaml
 
-from playbook_runner import ansible_environment, ansible_playbook, run_playbook, run_tasks
 from dlsim.process import Simulator
 from drill import DEMO_PLAN, backup
+from playbook_runner import ansible_environment, ansible_playbook, run_playbook, run_tasks
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 MODULES_DIR = os.path.join(ROOT, 'plugins', 'modules')

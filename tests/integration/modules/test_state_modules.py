@@ -3,8 +3,8 @@
 import pytest
 
 from dlsim.catalog import port_id
-from playbook_runner import run_tasks
 from dlsim.seeds import key_crn, vpc_crn
+from playbook_runner import run_tasks
 
 CONNECT = {
     'name': 'it-connect', 'type': 'connect', 'port': port_id('dal12', 'EQUINIX', 'PRI'), 'speed_mbps': 1000,

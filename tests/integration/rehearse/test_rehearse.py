@@ -10,8 +10,8 @@ import os
 import yaml
 
 from dlsim.catalog import port_id
-from playbook_runner import COLLECTION_ROOT, run_playbook
 from drill import DAL10, DEMO_PLAN, write_plan
+from playbook_runner import COLLECTION_ROOT, run_playbook
 
 CATALOG = os.path.join('.catalog', 'direct_link_catalog.yml')
 MANIFEST = os.path.join('group_vars', 'all', 'direct_link_manifest.yml')

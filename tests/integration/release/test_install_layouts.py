@@ -26,8 +26,8 @@ import subprocess
 
 import pytest
 
-from playbook_runner import PlaybookResult, ansible_playbook
 from drill import DAL10, DEMO_PLAN
+from playbook_runner import PlaybookResult, ansible_playbook
 
 BIN = os.path.dirname(ansible_playbook())
 USR_SHARE = '/usr/share'

@@ -2,8 +2,8 @@
 under it, so every request is answered and the 429s stay fewer than one bucket's worth."""
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
-from playbook_runner import run_tasks
 from dlsim.process import Simulator
+from playbook_runner import run_tasks
 
 RPS = BURST = 20
 GATEWAYS = 40

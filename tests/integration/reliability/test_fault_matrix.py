@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from playbook_runner import ansible_environment, ansible_playbook
 from drill import DAL10, DEMO_PLAN, backup, gateway_names, recover, tree_digest, vc_names, verify
+from playbook_runner import ansible_environment, ansible_playbook
 
 STORM = {'rate': 0.3, 'statuses': [429, 500, 502, 503], 'retry_after': 1, 'seed': 7}
 

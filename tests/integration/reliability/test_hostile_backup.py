@@ -15,11 +15,10 @@ import tempfile
 import pytest
 import yaml
 
-from playbook_runner import collections_path, run_playbook
-from drill import DEMO_PLAN, backup, gateway_names, recover, tree_digest
-
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
+from drill import DEMO_PLAN, backup, gateway_names, recover, tree_digest
+from playbook_runner import collections_path, run_playbook
 
 # Runs backup_store's main() with the arguments in the JSON file argv[1]; with argv[2] = k > 0 the process dies (as
 # from kill -9) right after the k-th os.replace of the run.

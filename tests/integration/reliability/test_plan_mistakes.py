@@ -6,8 +6,8 @@ import re
 import yaml
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
-from playbook_runner import run_playbook
 from drill import DAL10, DEMO_PLAN, recover, verify, write_plan
+from playbook_runner import run_playbook
 
 TYPO = 'unknown key recovery_limit (did you mean recover_limit?)'
 

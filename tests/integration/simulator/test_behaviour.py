@@ -235,7 +235,7 @@ def test_disaster_modes(sim, dl, mode):
     else:
         assert not [name for name in names if name.startswith('dal10')]
         locations = dl.list_offering_type_locations('connect').get_result()['locations']
-        assert not next(l for l in locations if l['name'] == 'dal10')['provision_enabled']
+        assert not next(location for location in locations if location['name'] == 'dal10')['provision_enabled']
         status, _message = api_error(lambda: dl.create_gateway(connect_body(port={'id': port_id('dal10', 'EQUINIX', 'PRI')})))
         assert status == 400
 

@@ -3,11 +3,28 @@
 import io
 
 from ibm_cloud_networking_services.direct_link_v1 import (
-    AsPrependCollection, LocationCrossConnectRouterCollection, Gateway, GatewayCollection, GatewayMacsec, GatewayMacsecCak,
-    GatewayMacsecCakCollection, GatewayStatisticCollection, GatewayStatusCollection, GatewayVirtualConnection,
-    GatewayVirtualConnectionCollection, ExportRouteFilterCollection, ImportRouteFilterCollection,
-    LocationCollection, OfferingSpeedCollection, Port, PortCollection, PortsPager, RouteFilter, RouteReport,
-    RouteReportCollection)
+    AsPrependCollection,
+    ExportRouteFilterCollection,
+    Gateway,
+    GatewayCollection,
+    GatewayMacsec,
+    GatewayMacsecCak,
+    GatewayMacsecCakCollection,
+    GatewayStatisticCollection,
+    GatewayStatusCollection,
+    GatewayVirtualConnection,
+    GatewayVirtualConnectionCollection,
+    ImportRouteFilterCollection,
+    LocationCollection,
+    LocationCrossConnectRouterCollection,
+    OfferingSpeedCollection,
+    Port,
+    PortCollection,
+    PortsPager,
+    RouteFilter,
+    RouteReport,
+    RouteReportCollection,
+)
 
 import sdk_spec
 from dlsim.catalog import port_id

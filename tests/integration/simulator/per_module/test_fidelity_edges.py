@@ -10,8 +10,7 @@ import json
 import urllib.parse
 
 import pytest
-from ibm_cloud_networking_services.direct_link_v1 import (GatewayMacsec, GatewayStatusReason, GetGatewayResponseGateway,
-                                                          RouteFilter)
+from ibm_cloud_networking_services.direct_link_v1 import GatewayMacsec, GatewayStatusReason, GetGatewayResponseGateway, RouteFilter
 from ibm_cloud_sdk_core import ApiException
 
 from dlsim.catalog import port_id
@@ -330,4 +329,4 @@ def test_malformed_ids_are_answered_alike_for_every_resource(dl):
         'port': lambda: dl.get_port('not-an-id'),
         'gateway of a VC': lambda: dl.list_gateway_virtual_connections('not-an-id'),
     }
-    assert {what: refusal(call) for what, call in calls.items()} == {what: (400, 'invalid_id') for what in calls}
+    assert {what: refusal(call) for what, call in calls.items()} == dict.fromkeys(calls, (400, 'invalid_id'))

@@ -7,9 +7,18 @@ import io
 
 import pytest
 from ibm_cloud_networking_services.direct_link_v1 import (
-    Gateway, GatewayCollectionGatewaysItemCrossAccountGateway, GatewayMacsec, GatewayMacsecCak, GatewayStatusCollection,
-    GatewayVirtualConnection, GetGatewayResponseCrossAccountGateway, GetGatewayResponseGateway, RouteReport,
-    RouteReportOverlappingRouteForConnection, RouteReportOverlappingRouteForOthers)
+    Gateway,
+    GatewayCollectionGatewaysItemCrossAccountGateway,
+    GatewayMacsec,
+    GatewayMacsecCak,
+    GatewayStatusCollection,
+    GatewayVirtualConnection,
+    GetGatewayResponseCrossAccountGateway,
+    GetGatewayResponseGateway,
+    RouteReport,
+    RouteReportOverlappingRouteForConnection,
+    RouteReportOverlappingRouteForOthers,
+)
 
 from dlsim.catalog import port_id
 from dlsim.process import SimulatorError

@@ -155,9 +155,8 @@ def test_a_journal_naming_anything_but_the_backups_own_files_is_refused(tmp_path
 
 
 def test_the_lock_is_exclusive_and_waiting_for_it_ends_with_a_message_naming_the_directory(tmp_path):
-    with files.locked(str(tmp_path), 5):
-        with pytest.raises(files.BackupPathError, match=f'{tmp_path}: another backup has held the directory lock'):
-            with files.locked(str(tmp_path), 0.2):
-                pass
+    message = f'{tmp_path}: another backup has held the directory lock'
+    with files.locked(str(tmp_path), 5), pytest.raises(files.BackupPathError, match=message), files.locked(str(tmp_path), 0.2):
+        pass
     with files.locked(str(tmp_path), 0):
         pass

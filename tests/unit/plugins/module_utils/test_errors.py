@@ -1,5 +1,6 @@
 """Mapping SDK and HTTP failures to one-line errors with status, IBM code and transaction id; 404 defaults."""
 
+import pytest
 import requests
 import responses
 from ibm_cloud_networking_services import DirectLinkV1
@@ -8,8 +9,6 @@ from ibm_cloud_sdk_core.authenticators import BearerTokenAuthenticator, IAMAuthe
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.retry import RetryPolicy
-
-import pytest
 
 ENDPOINT = 'https://dl.example.test/v1'
 

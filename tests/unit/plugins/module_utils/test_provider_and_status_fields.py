@@ -3,7 +3,7 @@ read without trouble, kept out of the configuration, and a pending provider chan
 
 import yaml
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files, manual_steps, normalize, recovery, rehearsal
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files, manual_steps, normalize, recovery
 from catalog_stubs import EmptyCatalog
 
 KEY = 'crn:v1:bluemix:public:hs-crypto:us-south:a/x:r:key:{}'

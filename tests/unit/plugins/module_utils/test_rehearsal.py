@@ -5,7 +5,6 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.manual_st
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.problems import Problem
 
 
-
 def test_the_estimate_adds_the_lead_times_of_the_steps_to_the_automated_part():
     found = [Step('provider_order', 'order'), Step(None, 'a decision'), Step('bgp_repeering', 'peers')]
     lead_times = dict(manual_steps.LEAD_TIMES, provider_order=[1, 2], bgp_repeering=[0.5, 1])
