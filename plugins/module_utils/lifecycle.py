@@ -8,6 +8,7 @@ again blindly: the resource is looked up by name first, and adopted when it exis
 """
 
 import time
+from typing import cast
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
@@ -61,9 +62,9 @@ def create_once(create, lookup, what, policy, clock=time.monotonic):
             return found
         if attempt < policy.retries:
             policy.sleep(policy.backoff(attempt))
-    assert maybe_committed is not None  # every attempt that reached here raised
-    raise DirectLinkError(f'{maybe_committed.message}; {what} was not created after {policy.retries + 1} attempts '
-                          '(re-running is safe)', **_details(maybe_committed))
+    last = cast(DirectLinkError, maybe_committed)  # every attempt that reached here failed with a lost response
+    raise DirectLinkError(f'{last.message}; {what} was not created after {policy.retries + 1} attempts '
+                          '(re-running is safe)', **_details(last))
 
 
 def _adopt(lookup, what, error, clock, sleep):

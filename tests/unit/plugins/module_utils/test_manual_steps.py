@@ -48,8 +48,8 @@ def test_a_dedicated_gateway_needs_the_cross_connect_until_it_is_provisioned():
 
 
 def test_approvals_are_predicted_from_the_network_account_without_a_result_and_read_from_the_result_with_one():
-    planned = dedicated(virtual_connections=[vpc(OTHER, 'partner'), vpc(ACCOUNT, 'own'), {'name': 't', 'type': 'transit',
-                                                                                       'network_id': 'crn:tgw'}])
+    transit = {'name': 't', 'type': 'transit', 'network_id': 'crn:tgw'}
+    planned = dedicated(virtual_connections=[vpc(OTHER, 'partner'), vpc(ACCOUNT, 'own'), transit])
     predicted = manual_steps.steps(planned, NOTES, account_id=ACCOUNT)
     assert [step.key for step in predicted if step.key in ('transit_connection', 'cross_account_approval')] == [
         'transit_connection', 'cross_account_approval']
