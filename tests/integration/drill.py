@@ -9,7 +9,7 @@ import yaml
 from playbook_runner import run_playbook
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-DEMO_PLAN = os.path.join(ROOT, 'tools', 'demo', 'dr-plan.yml')
+DEMO_PLAN = os.path.join(ROOT, 'tests', 'support', 'dr-plan.yml')
 DAL10 = ['dal10-connect-primary', 'dal10-connect-transit', 'dal10-dedicated-macsec']
 
 

@@ -21,7 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from playbook_runner import COLLECTION_ROOT, ansible_playbook, collections_path
 
-DEMO_PLAN = os.path.join(COLLECTION_ROOT, 'tools', 'demo', 'dr-plan.yml')
+DEMO_PLAN = os.path.join(COLLECTION_ROOT, 'tests', 'support', 'dr-plan.yml')
 CREDENTIAL_TYPE = os.path.join(COLLECTION_ROOT, 'extensions', 'awx', 'credential_type.yml')
 DEMO_ACCOUNT = '4111d05f36894e3cb9b46a43556d9000'
 CANARY = 'canary-api-key-runner-7c41e9'
