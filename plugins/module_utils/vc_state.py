@@ -87,6 +87,7 @@ def apply(connection, gateway, vc_plan, wait, timeout, max_concurrency=DEFAULT_M
         created = create_once(
             lambda: api.create_virtual_connection(connection, gateway['id'], vc['name'], vc['type'], vc.get('network_id')),
             lambda: find_vc(connection, gateway['id'], vc['name']), f"virtual connection '{vc['name']}'", connection.retry)
+        connection.progress.vcs(gateway['name'], {vc['name']: created.get('status')})
         return dict(_describe(created), action='created')
 
     def delete(vc):
@@ -95,7 +96,7 @@ def apply(connection, gateway, vc_plan, wait, timeout, max_concurrency=DEFAULT_M
 
     results = map_bounded(create, vc_plan.create, max_concurrency) + map_bounded(delete, vc_plan.delete, max_concurrency)
     if wait and results:
-        settled = {vc['name']: vc for vc in wait_for_vcs(connection, gateway['id'], [vc['name'] for vc in vc_plan.create],
+        settled = {vc['name']: vc for vc in wait_for_vcs(connection, gateway, [vc['name'] for vc in vc_plan.create],
                                                          timeout, gone=[vc['name'] for vc in vc_plan.delete])}
         for item in results:
             if item['action'] == 'created':
