@@ -58,7 +58,6 @@ test: setup
 lint: setup
 	$(BIN)/yamllint --strict .
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check --quiet plugins/module_utils
 	cd $(COLLECTIONS) && $(BIN)/mypy --config-file $(CURDIR)/mypy.ini -p ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils
 	$(BIN)/ansible-lint
 	$(BIN)/antsibull-changelog lint

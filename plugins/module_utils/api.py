@@ -12,8 +12,8 @@ import functools
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import renew_token
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, AdaptiveLimiter
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import (
-    from_api_exception, from_request_exception, is_iam_failure)
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import from_api_exception, from_request_exception, is_iam_failure
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.progress import Progress
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.retry import retry_after_seconds
 
 try:
@@ -32,13 +32,14 @@ class Connection:
     Every request goes through one ``AdaptiveLimiter`` shared by all the threads that use the connection: at most
     ``max_in_flight`` requests (default DEFAULT_MAX_CONCURRENCY) on the wire at once, fewer and paced after the
     service answers 429, and none before the time its ``Retry-After`` names (threads that only wait for a lifecycle
-    hold no slot).
+    hold no slot). ``progress`` records what the run's waiters see (by default nowhere).
     """
 
-    def __init__(self, sdk, retry, max_in_flight=None):
+    def __init__(self, sdk, retry, max_in_flight=None, progress=None):
         self.sdk = sdk
         self.retry = retry
         self.limiter = AdaptiveLimiter(max_in_flight or DEFAULT_MAX_CONCURRENCY)
+        self.progress = progress or Progress()
 
     def send(self, request):
         """Call ``request()`` within the limiter, and tell it how the service answered."""

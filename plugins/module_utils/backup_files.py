@@ -169,7 +169,7 @@ def gateway_document(host, gateway, present=True):
 def inventory_document(group, hosts):
     """The text of ``inventory.yml``."""
     document = {'all': {'children': {group: {
-        'hosts': {host: None for host in sorted(hosts)},
+        'hosts': dict.fromkeys(sorted(hosts)),
         'vars': {'ansible_connection': 'local',
                  'ansible_python_interpreter': TrustedTemplate('{{ ansible_playbook_python }}')},
     }}}}

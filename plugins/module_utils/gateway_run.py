@@ -11,9 +11,20 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import ap
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog, catalog_problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import (
-    difference, create_template, immutable_message, missing_for_create, predicted, validate)
+    create_template,
+    difference,
+    immutable_message,
+    missing_for_create,
+    predicted,
+    validate,
+)
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle import (
-    create_once, find_own_gateway, gateway_done, wait_for_gateway, wait_for_gateway_gone)
+    create_once,
+    find_own_gateway,
+    gateway_done,
+    wait_for_gateway,
+    wait_for_gateway_gone,
+)
 
 NOT_PATCHABLE = ('create_pending', 'configuring', 'delete_pending')
 
@@ -75,19 +86,34 @@ class GatewayRun:
         """How messages name the gateway."""
         return self.desired.get('name') or (api_gateway or {}).get('name') or self.params.get('id')
 
+    def announce(self, api_gateway):
+        """Record in the run's progress the gateway (as found, None when it does not exist) and the virtual
+        connections it is to have, before anything is waited for."""
+        progress = self.connection.progress
+        if api_gateway is None:
+            progress.gateway(self.desired['name'], self.desired.get('type'))
+        else:
+            progress.seen(api_gateway)
+        desired_vcs = self.desired.get('virtual_connections')
+        if desired_vcs:
+            gateway = api_gateway or self.desired
+            progress.vcs(gateway['name'], {vc['name']: None for vc in vc_state.plan(gateway, desired_vcs, []).create})
+
     def present(self, api_gateway=None, checked=False):
         """Create or update; then wait and reconcile virtual connections.
 
-        ``checked`` means the caller already found the gateway (``api_gateway``, None when it does not exist) and
-        checked ``problems``.
+        ``checked`` means the caller already found the gateway (``api_gateway``, None when it does not exist),
+        checked ``problems`` and announced it.
         """
         if not checked:
             api_gateway = self.find()
             problems = self.problems(api_gateway)
             if problems:
                 raise DirectLinkError(f"Gateway '{self.label(api_gateway)}': " + '; '.join(problems))
+            self.announce(api_gateway)
         if api_gateway is None:
             before, api_gateway, changed = {}, self.create(), True
+            self.connection.progress.seen(api_gateway)
             current = normalize.gateway(api_gateway)
         else:
             current, etags = self.current_shape(api_gateway)
@@ -146,6 +172,8 @@ class GatewayRun:
         vc_plan = vc_state.plan(api_gateway, desired, current, self.params['purge_virtual_connections'])
         if vc_plan.problems:
             raise DirectLinkError(f"Gateway '{api_gateway['name']}': " + '; '.join(vc_plan.problems))
+        self.connection.progress.listed(api_gateway['name'], [vc['name'] for vc in vc_plan.create] + [
+            vc['name'] for vc in vc_plan.results if vc['action'] == 'exists'], current)
         self.actions += [f"create virtual connection {vc['name']}" for vc in vc_plan.create]
         self.actions += [f"delete virtual connection {vc['name']}" for vc in vc_plan.delete]
         ready = api_gateway.get('operational_status') == 'provisioned'
@@ -164,6 +192,7 @@ class GatewayRun:
         api_gateway = self.find()
         if api_gateway is None:
             return {'changed': False, 'gateway': {}, 'virtual_connections': [], 'actions': [], 'diff': {'before': {}, 'after': {}}}
+        self.connection.progress.seen(api_gateway)
         vcs = api.list_virtual_connections(self.connection, api_gateway['id'])
         if vcs and not self.params['force']:
             raise DirectLinkError(f"Gateway '{api_gateway['name']}' has virtual connections "

@@ -9,6 +9,7 @@ Options left unset (``None``) are never compared, so a partial desired state cha
 
 import ipaddress
 import re
+from typing import Any
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import normalize
@@ -158,7 +159,7 @@ def canonical(field, value):
 def create_template(desired):
     """The API template that creates the desired gateway: the field table's VALUE rows as they are, its references
     wrapped as identity objects, the structured fields through their converters (the inverse of normalize.gateway)."""
-    template = {'global': bool(desired.get('global')), 'metered': bool(desired.get('metered'))}
+    template: dict[str, Any] = {'global': bool(desired.get('global')), 'metered': bool(desired.get('metered'))}
     for field in fields.FIELDS:
         value = desired.get(field.name)
         if value is None or field.change == fields.IDENTITY or field.name in template:
@@ -173,9 +174,9 @@ def create_template(desired):
         template.pop('location_name', None)  # a connect gateway is placed by its port
     if desired.get('bfd_config'):
         template['bfd_config'] = canonical('bfd_config', desired['bfd_config'])
-    for field in REPLACEABLE_LISTS:
-        if desired.get(field):
-            template[field] = canonical(field, desired[field])
+    for name in REPLACEABLE_LISTS:
+        if desired.get(name):
+            template[name] = canonical(name, desired[name])
     if desired.get('macsec'):
         macsec = canonical('macsec', desired['macsec'])
         macsec['caks'] = [{'key': {'crn': cak['key']}, 'name': cak['name'], 'session': cak['session']} for cak in macsec['caks']]

@@ -12,14 +12,9 @@ from typing import cast
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.statuses import GATEWAY_FAILED, LOA_STAGE, VC_FAILED, VC_SETTLED
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.waiters import wait_until
 
-LOA_STAGE = frozenset(('awaiting_loa', 'loa_created', 'loa_accepted', 'loa_rejected', 'awaiting_completion_notice',
-                       'completion_notice_received', 'completion_notice_approved', 'completion_notice_rejected',
-                       'provisioned'))
-GATEWAY_FAILED = frozenset(('create_rejected', 'failed'))
-VC_SETTLED = frozenset(('attached', 'approval_pending'))
-VC_FAILED = frozenset(('rejected', 'expired', 'detached_by_network'))
 LOOKUP_AFTER_LOST_RESPONSE = 30.0
 
 
@@ -106,16 +101,19 @@ def wait_for_gateway(connection, gateway, timeout, done=gateway_done):
             raise DirectLinkError(f"Gateway '{gateway['name']}' ({gateway['id']}) disappeared while waiting for it")
         return current
     return wait_until(fetch, done, timeout, f"gateway '{gateway['name']}'", failed=gateway_failure,
-                      describe=lambda g: f"operational_status {g['operational_status']}")
+                      describe=lambda g: f"operational_status {g['operational_status']}", observe=connection.progress.seen)
 
 
 def wait_for_gateway_gone(connection, gateway, timeout):
     """Poll until a deleted gateway no longer exists."""
+    def observe(current):
+        connection.progress.gateway(gateway['name'], status=current['operational_status'] if current else 'deleted')
     wait_until(lambda: api.get_gateway(connection, gateway['id']), lambda g: g is None, timeout,
-               f"gateway '{gateway['name']}' to be deleted", describe=lambda g: f"operational_status {g['operational_status']}")
+               f"gateway '{gateway['name']}' to be deleted", describe=lambda g: f"operational_status {g['operational_status']}",
+               observe=observe)
 
 
-def wait_for_vcs(connection, gateway_id, names, timeout, gone=()):
+def wait_for_vcs(connection, gateway, names, timeout, gone=()):
     """Poll a gateway's VCs until ``names`` are attached or awaiting approval and ``gone`` no longer exist."""
     names, gone = set(names), set(gone)
 
@@ -130,5 +128,6 @@ def wait_for_vcs(connection, gateway_id, names, timeout, gone=()):
     def describe(vcs):
         return ', '.join(f"{vc['name']}: {vc['status']}" for vc in vcs if vc['name'] in names | gone) or 'none'
 
-    return wait_until(lambda: api.list_virtual_connections(connection, gateway_id), done, timeout,
-                      'virtual connections', failed=failed, describe=describe)
+    return wait_until(lambda: api.list_virtual_connections(connection, gateway['id']), done, timeout,
+                      'virtual connections', failed=failed, describe=describe,
+                      observe=lambda vcs: connection.progress.listed(gateway['name'], names, vcs, gone))

@@ -10,6 +10,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.api import Connection
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import auth_argument_spec, build_sdk_client
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.progress import Progress
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.retry import RetryPolicy
 
 try:
@@ -43,7 +44,8 @@ class DirectLinkModule(AnsibleModule):
             except ValueError as error:
                 self.fail_json(msg=f'Invalid Direct Link client settings: {error}')
             retry = RetryPolicy(self.params['retries'], self.params['retry_delay'], self.params['retry_max_delay'])
-            self._connection = Connection(sdk, retry, max_in_flight=self.params.get('max_concurrency'))
+            progress = Progress(self.params.get('progress_file') if self.params.get('progress_interval') else None)
+            self._connection = Connection(sdk, retry, max_in_flight=self.params.get('max_concurrency'), progress=progress)
         return self._connection
 
     def fail_error(self, error, **extra):

@@ -32,7 +32,7 @@ INACTIVE_VC_STATUSES = ('deleting', 'detached_by_network', 'detached_by_network_
 MACSEC_KEYS = {'active': bool, 'security_policy': str, 'sak_rekey': dict, 'window_size': int, 'caks': list}
 MACSEC_REQUIRED = ('active', 'security_policy', 'sak_rekey', 'caks')
 CAK_SESSIONS = ('primary', 'fallback')
-ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_max_concurrency',
+ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_progress_interval', 'recover_max_concurrency',
              'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first', 'recover_strategy')
 # What every gateway backup must hold, with its type: the rest is optional or checked against the catalog.
 # The fields every backed-up gateway must have, with their types from the field table.

@@ -1,9 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the cloud_dr.ibm_direct_link collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The recovery report: what was recovered where, and the manual steps automation cannot take (manual_steps.py)."""
+"""The recovery report: what was recovered where, and the manual steps automation cannot take (manual_steps.py).
+
+One result document holds it all; the Markdown report and the JSON report are two renderings of it.
+"""
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import manual_steps
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.report_files import SCHEMA_VERSION, json_path
 
 
 def _vc_summary(result):
@@ -44,9 +48,37 @@ def text_table(table):
     return lines + [f"FAILED {row['new_name']}: {row['error']}" for row in table if row['status'] == 'FAILED']
 
 
-def markdown(table, drift, pending, check_mode):
-    """The report as Markdown."""
-    title = 'Direct Link recovery plan (check mode: nothing was changed)' if check_mode else 'Direct Link recovery report'
+def status(table, drift, check_mode):
+    """The outcome of the whole run: failed (a gateway failed), planned (check mode), drift, or recovered."""
+    if any(row['status'] == 'FAILED' for row in table):
+        return 'failed'
+    if check_mode:
+        return 'planned'
+    return 'drift' if drift else 'recovered'
+
+
+def document(plan, results, drift, pending, check_mode):
+    """The report's one result document (``docs/schemas/recovery-report.schema.json``), rendered as Markdown and
+    written as JSON."""
+    table = rows(plan, results)
+    return {'schema_version': SCHEMA_VERSION, 'kind': 'recovery', 'check_mode': check_mode,
+            'status': status(table, drift, check_mode), 'gateways': table, 'drift': list(drift), 'pending': list(pending)}
+
+
+def summary(report, path):
+    """What the recovery publishes with set_stats (``cloud_dr_recovery``) for an AWX workflow to branch on."""
+    table = report['gateways']
+    failed = [row['new_name'] for row in table if row['status'] == 'FAILED']
+    return {'status': report['status'], 'gateways_planned': len(table),
+            'gateways_recovered': 0 if report['check_mode'] else len(table) - len(failed), 'gateways_failed': failed,
+            'manual_steps': [f"{row['new_name']}: {step}" for row in table for step in row['steps']],
+            'drift': report['drift'], 'report': path, 'report_json': json_path(path) if path else ''}
+
+
+def markdown(report):
+    """The report document as Markdown."""
+    table = report['gateways']
+    title = 'Direct Link recovery plan (check mode: nothing was changed)' if report['check_mode'] else 'Direct Link recovery report'
     out = [f'# {title}', '', '| gateway | was | location | new id | status | VCs ready | VCs waiting |',
            '|---|---|---|---|---|---|---|']
     for row in table:
@@ -65,6 +97,6 @@ def markdown(table, drift, pending, check_mode):
         if row['steps']:
             out += [f"### {row['new_name']}", ''] + [f'- {step}' for step in row['steps']] + ['']
     out += ['## Verification', '']
-    out += [f'- drift: {item}' for item in drift] or ['- The live account matches the backup (after the plan\'s remaps).']
-    out += [f'- pending: {item}' for item in pending]
+    out += [f'- drift: {item}' for item in report['drift']] or ['- The live account matches the backup (after the plan\'s remaps).']
+    out += [f'- pending: {item}' for item in report['pending']]
     return '\n'.join(out) + '\n'

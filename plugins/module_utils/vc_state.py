@@ -12,8 +12,7 @@ explicitly) rather than sent to an API that would reject them.
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle import (
-    create_once, find_vc, wait_for_vcs)
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle import create_once, find_vc, wait_for_vcs
 
 TRANSIT_REASON = ('transit virtual connections are created from the Transit Gateway (a Direct Link connection of the '
                   'transit gateway), not on the Direct Link gateway')
@@ -87,6 +86,7 @@ def apply(connection, gateway, vc_plan, wait, timeout, max_concurrency=DEFAULT_M
         created = create_once(
             lambda: api.create_virtual_connection(connection, gateway['id'], vc['name'], vc['type'], vc.get('network_id')),
             lambda: find_vc(connection, gateway['id'], vc['name']), f"virtual connection '{vc['name']}'", connection.retry)
+        connection.progress.vcs(gateway['name'], {vc['name']: created.get('status')})
         return dict(_describe(created), action='created')
 
     def delete(vc):
@@ -95,7 +95,7 @@ def apply(connection, gateway, vc_plan, wait, timeout, max_concurrency=DEFAULT_M
 
     results = map_bounded(create, vc_plan.create, max_concurrency) + map_bounded(delete, vc_plan.delete, max_concurrency)
     if wait and results:
-        settled = {vc['name']: vc for vc in wait_for_vcs(connection, gateway['id'], [vc['name'] for vc in vc_plan.create],
+        settled = {vc['name']: vc for vc in wait_for_vcs(connection, gateway, [vc['name'] for vc in vc_plan.create],
                                                          timeout, gone=[vc['name'] for vc in vc_plan.delete])}
         for item in results:
             if item['action'] == 'created':

@@ -16,7 +16,9 @@ description:
     Gateway connections), with the values they need.
   - Names every virtual connection the plan left out because of its status at backup time, and every gateway
     recovered without something its backup lacked (for example WITHOUT MACsec), with the reason.
-  - Writes it as Markdown (mode 0600) and returns a short table for the terminal. Nothing is written in check mode.
+  - Writes it as Markdown and, beside it, as JSON (the same document as data, C(schema_version) 1, described by
+    C(docs/schemas/recovery-report.schema.json) in the collection), both mode 0600, and returns a short table for the
+    terminal and RV(summary) for C(ansible.builtin.set_stats). Nothing is written in check mode.
 author:
   - Cloud DR maintainers (@cloud-dr)
 options:
@@ -39,7 +41,9 @@ options:
     elements: str
     default: []
   path:
-    description: Where to write the Markdown report; not written when empty.
+    description:
+      - Where to write the Markdown report (for example C(recovery-report.md)); the JSON report is written beside it
+        (C(recovery-report.json)). Neither is written when empty.
     type: path
 attributes:
   check_mode:
@@ -83,13 +87,28 @@ path:
   description: The report file, when written.
   returned: always
   type: str
+summary:
+  description:
+    - The outcome in brief, what the recover role publishes as C(cloud_dr_recovery) with C(ansible.builtin.set_stats).
+    - C(status) is C(failed) (a gateway failed), C(planned) (check mode), C(drift) (the verification found
+      differences, listed in C(drift)) or C(recovered); C(manual_steps) lists every step left, each as
+      C(GATEWAY: step); C(report) and C(report_json) are the files (empty when not written).
+  returned: always
+  type: dict
+  sample:
+    status: recovered
+    gateways_planned: 3
+    gateways_recovered: 3
+    gateways_failed: []
+    manual_steps: ["dal10-connect-primary-dr: Provider order: order the virtual circuit from EQUINIX on port ..."]
+    drift: []
+    report: /srv/dr/recovery-report.md
+    report_json: /srv/dr/recovery-report.json
 """
-
-import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files, recovery_report
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery_report, report_files
 
 
 def main():
@@ -105,19 +124,14 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    table = recovery_report.rows(params['plan'], params['results'])
-    text = recovery_report.markdown(table, params['drift'], params['pending'], module.check_mode)
+    report = recovery_report.document(params['plan'], params['results'], params['drift'], params['pending'],
+                                      module.check_mode)
     path = params['path'] or ''
-    changed = False
-    if path and not module.check_mode:
-        changed = backup_files.read_text(path) != text
-        if changed:
-            directory = os.path.dirname(os.path.abspath(path))
-            os.makedirs(directory, exist_ok=True)
-            temporary = backup_files.stage(os.path.abspath(path), text)
-            os.replace(temporary, path)
-    module.exit_json(changed=changed, table=recovery_report.text_table(table), rows=table, path=path,
-                     failed_hosts=[row['host'] for row in table if row['status'] == 'FAILED'])
+    written = '' if module.check_mode else path
+    changed = bool(written) and report_files.write(written, recovery_report.markdown(report), report)
+    module.exit_json(changed=changed, table=recovery_report.text_table(report['gateways']), rows=report['gateways'],
+                     path=path, failed_hosts=[row['host'] for row in report['gateways'] if row['status'] == 'FAILED'],
+                     summary=recovery_report.summary(report, written))
 
 
 if __name__ == '__main__':

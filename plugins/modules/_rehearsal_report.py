@@ -12,8 +12,10 @@ description:
     may change with the role; compose the public modules in your own playbooks.
   - For every gateway the recovery plan selects, says whether the rehearsal recovered it as planned, every blocking
     problem, the manual steps left and an estimated time to recover (a range in hours) built from lead times.
-  - Writes C(rehearsal-report.md) (mode 0600) and returns a short table for the terminal. Gateways of the backup
-    outside the plan are listed as such.
+  - Writes C(rehearsal-report.md) and, beside it, C(rehearsal-report.json) (the same document as data,
+    C(schema_version) 1, described by C(docs/schemas/rehearsal-report.schema.json) in the collection), both mode
+    0600, and returns a short table for the terminal and RV(summary) for C(ansible.builtin.set_stats). Gateways of
+    the backup outside the plan are listed as such.
   - The C(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it makes no API call.
 author:
   - Cloud DR maintainers (@cloud-dr)
@@ -54,7 +56,7 @@ options:
     type: dict
     default: {}
   report_dir:
-    description: Where C(rehearsal-report.md) is written (created 0700 when missing).
+    description: Where C(rehearsal-report.md) and C(rehearsal-report.json) are written (created 0700 when missing).
     type: path
     required: true
 attributes:
@@ -111,6 +113,24 @@ rto_hours:
   returned: always
   type: list
   elements: float
+summary:
+  description:
+    - The outcome in brief, what the rehearse role publishes as C(cloud_dr_rehearsal) with C(ansible.builtin.set_stats).
+    - C(status) is C(passed) when every planned gateway is recoverable and neither the plan nor the backup has a
+      problem, else C(failed); C(manual_steps) lists every step left after the automated part, each as
+      C(GATEWAY: step); C(report) and C(report_json) are the files (empty in check mode).
+  returned: always
+  type: dict
+  sample:
+    status: passed
+    gateways_planned: 3
+    gateways_recoverable: 3
+    blocked: []
+    problems: []
+    rto_hours: [26.0, 240.5]
+    manual_steps: ["dal10-connect-primary: order the virtual circuit from the port provider, referencing the new gateway"]
+    report: /srv/dl-rehearsal/rehearsal-report.md
+    report_json: /srv/dl-rehearsal/rehearsal-report.json
 """
 
 import os
@@ -118,7 +138,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import manual_steps, problems, recovery, rehearsal
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import manual_steps, problems, recovery, rehearsal, report_files
 
 
 def judge(params):
@@ -194,25 +214,46 @@ def run_failure(run, report_dir):
             f"(whole output: {run_log(run, report_dir)})")
 
 
-def markdown(gateways, general, rto, outside, seconds):
-    """The report as Markdown."""
+def document(gateways, general, outside, seconds):
+    """The rehearsal's one result document (``docs/schemas/rehearsal-report.schema.json``), rendered as Markdown
+    and written as JSON: it passed when every planned gateway is recoverable and the plan has no problem."""
+    rto = [max((entry['estimate_hours'][index] for entry in gateways.values()), default=0) for index in (0, 1)]
+    blocked = sorted(name for name, entry in gateways.items() if entry['result'] != 'recoverable')
+    return {'schema_version': report_files.SCHEMA_VERSION, 'kind': 'rehearsal',
+            'status': 'failed' if blocked or general else 'passed', 'rto_hours': rto, 'recovery_seconds': seconds,
+            'gateways': gateways, 'blocked': blocked, 'problems': general, 'outside_plan': outside}
+
+
+def summary(report, path):
+    """What the rehearsal publishes with set_stats (``cloud_dr_rehearsal``) for an AWX workflow to branch on."""
+    gateways = report['gateways']
+    return {'status': report['status'], 'gateways_planned': len(gateways),
+            'gateways_recoverable': len(gateways) - len(report['blocked']), 'blocked': report['blocked'],
+            'problems': report['problems'], 'rto_hours': report['rto_hours'],
+            'manual_steps': [f'{name}: {step}' for name, entry in sorted(gateways.items()) for step in entry['steps']],
+            'report': path, 'report_json': report_files.json_path(path) if path else ''}
+
+
+def markdown(report):
+    """The report document as Markdown."""
+    gateways, rto = report['gateways'], report['rto_hours']
     out = ['# Direct Link DR rehearsal', '',
            f'Estimated time to recover every planned gateway: **{rto[0]}–{rto[1]} h** (gateways proceed in parallel; '
            'lead times are ranges, see the collection runbook).', '',
-           f'The automated recovery took {round(seconds or 0)} s in the rehearsal (simulated provisioning); the rest '
-           'of each estimate is the manual steps below.', '',
+           f"The automated recovery took {round(report['recovery_seconds'] or 0)} s in the rehearsal (simulated "
+           'provisioning); the rest of each estimate is the manual steps below.', '',
            '| gateway | type | location | result | estimate (h) | blocking problems |', '|---|---|---|---|---|---|']
     for name, entry in sorted(gateways.items()):
         out.append(f"| {name} → {entry['replacement']} | {entry['type']} | {entry['from']} → {entry['to']} | "
                    f"{entry['result']} | {entry['estimate_hours'][0]}–{entry['estimate_hours'][1]} | "
                    f"{'<br>'.join(entry['reasons']) or '-'} |")
-    if general:
-        out += ['', '## Problems of the plan or the backup', ''] + [f'- {problem}' for problem in general]
+    if report['problems']:
+        out += ['', '## Problems of the plan or the backup', ''] + [f'- {problem}' for problem in report['problems']]
     out += ['', '## Manual steps after the automated recovery', '']
     for name, entry in sorted(gateways.items()):
         out += [f'### {name}', ''] + [f'- {step}' for step in entry['steps']] + ['']
-    if outside:
-        out += ['## Outside the plan (not rehearsed)', ''] + [f'- {name}' for name in outside] + ['']
+    if report['outside_plan']:
+        out += ['## Outside the plan (not rehearsed)', ''] + [f'- {name}' for name in report['outside_plan']] + ['']
     return '\n'.join(out).rstrip('\n') + '\n'
 
 
@@ -235,18 +276,17 @@ def main():
     unknown = sorted(set(params['lead_times']) - set(manual_steps.LEAD_TIMES))
     if unknown:
         module.fail_json(msg=f"lead_times: unknown step(s) {', '.join(unknown)}; known: {', '.join(manual_steps.LEAD_TIMES)}")
-    gateways, general, outside = judge(params)
-    rto = [max((entry['estimate_hours'][index] for entry in gateways.values()), default=0) for index in (0, 1)]
+    report = document(*judge(params), params['recovery_seconds'])
     path = os.path.join(params['report_dir'], 'rehearsal-report.md')
     if not module.check_mode:
         files.ensure_private_dir(params['report_dir'])
-        os.replace(files.stage(path, markdown(gateways, general, rto, outside, params['recovery_seconds'])), path)
+        report_files.write(path, markdown(report), report)
     table = [f"{'gateway':30} {'result':12} {'estimate (h)':>14}  blocking problems"]
     table += [f"{name[:30]:30} {entry['result']:12} {entry['estimate_hours'][0]:>6}–{entry['estimate_hours'][1]:<7}  "
-              f"{len(entry['reasons'])}" for name, entry in sorted(gateways.items())]
-    blocked = sorted(name for name, entry in gateways.items() if entry['result'] != 'recoverable')
-    module.exit_json(changed=False, path=path, table=table, blocked=blocked, problems=general,
-                     gateways=gateways, rto_hours=rto)
+              f"{len(entry['reasons'])}" for name, entry in sorted(report['gateways'].items())]
+    module.exit_json(changed=False, path=path, table=table, blocked=report['blocked'], problems=report['problems'],
+                     gateways=report['gateways'], rto_hours=report['rto_hours'],
+                     summary=summary(report, '' if module.check_mode else path))
 
 
 if __name__ == '__main__':

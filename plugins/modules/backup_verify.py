@@ -16,13 +16,27 @@ description:
   - What the backup does not hold (its C(missing) fields, from a CLI export) and the virtual connections the plan
     does not recreate (inactive at backup time, see C(recover_inactive_vcs)) are not compared; they are listed in
     RV(not_compared), not counted as drift.
-  - Read-only; it never changes anything.
+  - It never changes anything in the account. With O(report_path) it writes its result as a Markdown report and,
+    beside it, as JSON (the same document as data, C(schema_version) 1, described by
+    C(docs/schemas/verify-report.schema.json) in the collection), even when it fails on drift.
 author:
   - Cloud DR maintainers (@cloud-dr)
+options:
+  report_path:
+    description:
+      - Where to write the Markdown report (for example C(verify-report.md)); the JSON report is written beside it
+        (C(verify-report.json)), both mode 0600. Neither is written when unset, nor in check mode.
+    type: path
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.recovery
   - cloud_dr.ibm_direct_link.auth
-  - cloud_dr.ibm_direct_link.attributes.read_only
+attributes:
+  check_mode:
+    description: Can run in check mode; it reads only, so the result is the same, but no report is written.
+    support: full
+  diff_mode:
+    description: Not applicable; it changes nothing.
+    support: none
 """
 
 EXAMPLES = r"""
@@ -52,12 +66,61 @@ not_compared:
   returned: always
   type: list
   elements: str
+summary:
+  description:
+    - The outcome in brief, what the verify playbook publishes as C(cloud_dr_verify) with C(ansible.builtin.set_stats).
+    - C(status) is C(match), C(drift) or C(unreadable) (the backup or the plan could not be compared); C(report)
+      and C(report_json) are the files (empty when not written).
+  returned: always
+  type: dict
+  sample:
+    status: drift
+    checked: 6
+    drift: ["gateway 'wdc04-connect-backup' (host wdc04_connect_backup): speed_mbps is 1000, backup has 500"]
+    pending: []
+    report: /srv/dr/verify-report.md
+    report_json: /srv/dr/verify-report.json
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, report_files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
+
+
+def document(drift, pending, checked, not_compared, problems):
+    """The drift check's one result document (``docs/schemas/verify-report.schema.json``)."""
+    status = 'unreadable' if problems else 'drift' if drift else 'match'
+    return {'schema_version': report_files.SCHEMA_VERSION, 'kind': 'verify', 'status': status, 'checked': checked,
+            'drift': drift, 'pending': pending, 'not_compared': not_compared, 'problems': problems}
+
+
+def markdown(report):
+    """The report document as Markdown."""
+    verdict = {'match': f"The live account matches the backup: {len(report['checked'])} gateway(s) compared.",
+               'drift': f"{len(report['drift'])} difference(s) between the live account and the backup.",
+               'unreadable': 'The backup could not be compared with the account.'}[report['status']]
+    out = ['# Direct Link drift check', '', verdict]
+    for title, key in (('Problems of the backup or the plan', 'problems'), ('Drift', 'drift'),
+                       ('Pending (waiting for their gateway)', 'pending'), ('Not compared', 'not_compared'),
+                       ('Gateways compared', 'checked')):
+        if report[key]:
+            out += ['', f'## {title}', ''] + [f'- {item}' for item in report[key]]
+    return '\n'.join(out) + '\n'
+
+
+def summary(report, path):
+    """What the verify playbook publishes with set_stats (``cloud_dr_verify``)."""
+    return {'status': report['status'], 'checked': len(report['checked']), 'drift': report['drift'],
+            'pending': report['pending'], 'report': path, 'report_json': report_files.json_path(path) if path else ''}
+
+
+def publish(module, report):
+    """Write the reports when asked (not in check mode); the summary naming them."""
+    path = '' if module.check_mode else module.params['report_path'] or ''
+    if path:
+        report_files.write(path, markdown(report), report)
+    return summary(report, path)
 
 
 def compare(module):
@@ -66,7 +129,7 @@ def compare(module):
     plan, selected, problems = recovery.load(params)
     if problems:
         module.fail_json(msg=f'The backup cannot be compared: {" | ".join(problems)}', drift=[], pending=[], checked=[],
-                         not_compared=[])
+                         not_compared=[], summary=publish(module, document([], [], [], [], problems)))
     include = ['virtual_connections', 'route_filters', 'as_prepends', 'macsec', 'status']
     live = {g['name']: g for g in gather_gateways(module.connection, include=include, max_concurrency=params['max_concurrency'])}
     catalog = Catalog(module.connection)
@@ -77,7 +140,8 @@ def compare(module):
         pending += waiting
         checked.append(replacement.desired['name'])
         not_compared += recovery.not_compared(replacement)
-    result = {'changed': False, 'drift': drifts, 'pending': pending, 'checked': checked, 'not_compared': not_compared}
+    result = {'changed': False, 'drift': drifts, 'pending': pending, 'checked': checked, 'not_compared': not_compared,
+              'summary': publish(module, document(drifts, pending, checked, not_compared, []))}
     if drifts:
         module.fail_json(msg=f'{len(drifts)} difference(s) between the account and the backup: ' + ' | '.join(drifts), **result)
     return result
@@ -85,7 +149,8 @@ def compare(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(argument_spec=recovery.argument_spec(), supports_check_mode=True)
+    module = DirectLinkModule(argument_spec=dict(recovery.argument_spec(), report_path=dict(type='path')),
+                              supports_check_mode=True)
     module.run(compare)
 
 

@@ -254,6 +254,7 @@ options:
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
   - cloud_dr.ibm_direct_link.concurrency
+  - cloud_dr.ibm_direct_link.progress
 attributes:
   check_mode:
     description: Can run in check mode and predict the change without modifying anything.
@@ -349,9 +350,10 @@ actions:
   sample: [create]
 """
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import progress
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_fields import argument_spec as gateway_argument_spec
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
 
@@ -371,6 +373,7 @@ def main():
         wait_timeout=dict(type='int', default=1800),
         force=dict(type='bool', default=False),
         max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
+        **progress.argument_spec(),
     )
     module = DirectLinkModule(argument_spec=argument_spec, required_one_of=[('name', 'id')], supports_check_mode=True)
     module.run(run)

@@ -45,6 +45,7 @@ options:
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
   - cloud_dr.ibm_direct_link.concurrency
+  - cloud_dr.ibm_direct_link.progress
 attributes:
   check_mode:
     description: Can run in check mode and predict the changes without modifying anything.
@@ -122,12 +123,12 @@ failed_gateways:
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, progress
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_fields import argument_spec as gateway_argument_spec
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
 # Gateways awaited at once. Waiting threads hold no request slot (max_concurrency bounds the requests); this only
@@ -158,6 +159,7 @@ def outcome(run, api_gateway):
     try:
         result = run.present(api_gateway, checked=True)
     except DirectLinkError as error:
+        run.connection.progress.gateway(label, failed=error.message)
         failure = dict(name=label, changed=bool(run.actions), failed=True, msg=error.message, actions=run.actions)
         return dict(failure, **error.details()), None
     diff = dict(result.pop('diff'), before_header=label, after_header=label)
@@ -181,6 +183,8 @@ def run_all(module):
         problems += [f'{where}: {problem}' for problem in item_problems or run.problems(live)]
     if problems:
         raise DirectLinkError('Nothing was changed: ' + '; '.join(problems))
+    for run, live in zip(runs, found):
+        run.announce(live)
     outcomes = map_bounded(lambda pair: outcome(*pair), list(zip(runs, found)), min(MAX_GATEWAYS_AT_ONCE, len(runs)))
     results = [result for result, _diff in outcomes]
     return {'changed': any(result['changed'] for result in results), 'results': results,
@@ -203,6 +207,7 @@ def main():
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=1800),
             max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
+            **progress.argument_spec(),
         ),
         supports_check_mode=True,
     )

@@ -46,6 +46,7 @@ options:
     default: 1800
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
+  - cloud_dr.ibm_direct_link.progress
 attributes:
   check_mode:
     description: Can run in check mode and predict the change without modifying anything.
@@ -82,7 +83,7 @@ actions:
   elements: str
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, vc_state
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, progress, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle import wait_for_vcs
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
@@ -113,7 +114,7 @@ def run(module):
         if not module.check_mode:
             api.delete_virtual_connection(connection, gateway['id'], existing['id'])
             if params['wait']:
-                wait_for_vcs(connection, gateway['id'], [], params['wait_timeout'], gone=[existing['name']])
+                wait_for_vcs(connection, gateway, [], params['wait_timeout'], gone=[existing['name']])
         return {'changed': True, 'virtual_connection': {}, 'actions': [f"delete {existing['name']}"],
                 'diff': {'before': _view(existing), 'after': {}}}
     if existing is None and params['type'] is None:
@@ -124,7 +125,7 @@ def run(module):
         raise DirectLinkError(f"Gateway '{gateway['name']}': " + '; '.join(vc_plan.problems))
     if not vc_plan.changed:
         if params['wait'] and not module.check_mode:
-            existing = next(vc for vc in wait_for_vcs(connection, gateway['id'], [existing['name']], params['wait_timeout'])
+            existing = next(vc for vc in wait_for_vcs(connection, gateway, [existing['name']], params['wait_timeout'])
                             if vc['name'] == existing['name'])
         return {'changed': False, 'virtual_connection': _view(existing), 'actions': [],
                 'diff': {'before': _view(existing), 'after': _view(existing)}}
@@ -150,6 +151,7 @@ def main():
             network_id=dict(type='str'),
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=1800),
+            **progress.argument_spec(),
         ),
         supports_check_mode=True,
     )

@@ -2,8 +2,10 @@
 simulator), and ways to look at their results."""
 
 import hashlib
+import json
 import os
 
+import jsonschema
 import yaml
 
 from playbook_runner import run_playbook
@@ -62,3 +64,15 @@ def gateway_names(sim):
 def vc_names(sim, gateway_name):
     """Names of one gateway's virtual connections, with repeats."""
     return sorted(vc['name'] for vc in sim.gateway(gateway_name)['virtual_connections'])
+
+
+def report_document(path):
+    """A JSON report (recovery-report.json, verify-report.json, rehearsal-report.json), checked against the JSON
+    Schema the collection documents for its kind (docs/schemas/)."""
+    with open(path, encoding='utf-8') as stream:
+        document = json.load(stream)
+    with open(os.path.join(ROOT, 'docs', 'schemas', f"{document.get('kind')}-report.schema.json"), encoding='utf-8') as stream:
+        schema = json.load(stream)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(document)
+    return document

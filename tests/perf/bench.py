@@ -21,8 +21,8 @@ import threading
 import time
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
-from playbook_runner import ansible_environment, ansible_playbook
 from dlsim.process import Simulator
+from playbook_runner import ansible_environment, ansible_playbook
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 OUTPUT = os.path.join(ROOT, 'bench-results', 'bench.json')

@@ -3,7 +3,7 @@
 import pytest
 
 from dlsim.catalog import port_id
-from drill import DAL10, DEMO_PLAN, backup, recover, verify, write_plan
+from drill import DAL10, DEMO_PLAN, backup, recover, report_document, verify, write_plan
 
 
 @pytest.fixture
@@ -32,9 +32,16 @@ def test_full_drill(sim, tmp_path, backup_dir, mode, strategy):
     report = (tmp_path / 'recovery-report.md').read_text()
     assert 'LOA: IBM uploads the letter of authorization' in report and 'Transit Gateway: recreate the connection' in report
     assert 'Re-run the recovery once the gateway is provisioned to create vc-data-vpc, vc-partner-vpc' in report
+    document = report_document(tmp_path / 'recovery-report.json')
+    assert document['status'] == 'recovered' and [row['new_name'] for row in document['gateways']] == [
+        f'{name}-dr' for name in DAL10]
+    steps = [step for row in document['gateways'] for step in row['steps']]
+    assert steps and all(f'\n- {step}\n' in report for step in steps)
+    assert document['pending'] == [line[len('- pending: '):] for line in report.splitlines() if line.startswith('- pending: ')]
 
     verified = verify(sim, tmp_path, backup_dir, plan=DEMO_PLAN)
     assert verified.rc == 0, verified.output
+    assert report_document(tmp_path / 'verify-report.json')['status'] == 'match'
 
     sim.reset_stats()
     again = recover(sim, tmp_path, backup_dir, *strategy)
@@ -48,6 +55,8 @@ def test_full_drill(sim, tmp_path, backup_dir, mode, strategy):
     assert sim.stats()['requests'].get('POST /v1/gateways/{gateway_id}/virtual_connections') == 2
     assert {vc['name'] for vc in sim.gateway('dal10-dedicated-macsec-dr')['virtual_connections']} == {
         'vc-data-vpc', 'vc-partner-vpc'}
+    # The partner's approval is a step for people: the run finished, and the report says what to do.
+    assert 'Approval: the account owning' in (tmp_path / 'recovery-report.md').read_text()
 
 
 def test_broken_plan_fails_in_pre_flight_listing_every_problem(sim, tmp_path, backup_dir):
@@ -98,6 +107,9 @@ def test_verify_reports_drift(sim, tmp_path, backup_dir):
     result = verify(sim, tmp_path, backup_dir)
     assert result.rc != 0
     assert "gateway 'wdc04-connect-backup' (host wdc04_connect_backup): speed_mbps is 1000, backup has 500" in result.output
+    document = report_document(tmp_path / 'verify-report.json')
+    assert document['status'] == 'drift' and any('speed_mbps is 1000' in line for line in document['drift'])
+    assert 'speed_mbps is 1000, backup has 500' in (tmp_path / 'verify-report.md').read_text()
 
 
 def test_empty_backup_directory_is_a_clear_error(sim, tmp_path):

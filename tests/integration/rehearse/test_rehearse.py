@@ -10,7 +10,7 @@ import os
 import yaml
 
 from dlsim.catalog import port_id
-from drill import DAL10, DEMO_PLAN, write_plan
+from drill import DAL10, DEMO_PLAN, report_document, write_plan
 from playbook_runner import COLLECTION_ROOT, run_playbook
 
 CATALOG = os.path.join('.catalog', 'direct_link_catalog.yml')
@@ -67,6 +67,13 @@ def test_the_demo_backup_rehearses_cleanly_and_production_receives_nothing(sim, 
     for log in ('recover.log', 'verify.log'):  # each rehearsed run's whole output is kept
         assert mode(tmp_path / 'rehearsal' / log) == '0o600'
     assert 'PLAY RECAP' in (tmp_path / 'rehearsal' / 'recover.log').read_text()
+    document = report_document(tmp_path / 'rehearsal' / 'rehearsal-report.json')
+    assert document['status'] == 'passed' and sorted(document['gateways']) == DAL10
+    assert 'fra02-dedicated' in document['outside_plan']
+    # The rehearsed runs wrote their own reports in the rehearsal directory, nowhere else.
+    assert report_document(tmp_path / 'rehearsal' / 'recovery-report.json')['status'] == 'recovered'
+    assert report_document(tmp_path / 'rehearsal' / 'verify-report.json')['status'] == 'match'
+    assert not (tmp_path / 'verify-report.json').exists() and not (tmp_path / 'recovery-report.json').exists()
 
 
 def test_the_live_catalog_is_read_only(sim, tmp_path, backup_dir):
@@ -133,6 +140,8 @@ def test_a_plan_the_preflight_refuses_is_not_run_and_none_of_its_values_is_evalu
     assert 'rehearsed recover run' not in result.output
     report = (rehearsal / 'rehearsal-report.md').read_text()
     assert '| not run |' in report and '| blocked |' not in report and '| recoverable |' not in report, report
+    document = report_document(rehearsal / 'rehearsal-report.json')
+    assert document['status'] == 'failed' and {entry['result'] for entry in document['gateways'].values()} == {'not run'}
     assert f'recover_name_template "{PWN}" must contain' in report
     assert_simulator_stopped(tmp_path)
 

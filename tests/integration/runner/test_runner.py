@@ -85,15 +85,27 @@ def private_data_dir(path, sim, extravars, inventory_of=None, check=False):
     return path
 
 
-def run(path, playbook, forks=10):
-    """One job: ansible_runner.run on the private data directory; checked like AWX would show it."""
+def run(path, playbook, forks=10, received=None):
+    """One job: ansible_runner.run on the private data directory; checked like AWX would show it.
+
+    ``received`` (a list) gets every job event as ansible-runner hands it over while the job runs, as AWX
+    receives them."""
+    def keep(event):
+        if received is not None:
+            received.append(event)
+        return True
     result = ansible_runner.run(private_data_dir=str(path), playbook=f'playbooks/{playbook}', ident=playbook[:-4],
-                                forks=forks, quiet=True, timeout=600)
+                                forks=forks, quiet=True, timeout=600, event_handler=keep)
     artifacts = path / 'artifacts' / playbook[:-4]
     with open(artifacts / 'stdout', encoding='utf-8') as stream:
         stdout = stream.read()
     events = list(result.events)
     return result, artifacts, stdout, events
+
+
+def published(events, name):
+    """What the job published with set_stats under ``name`` (AWX keeps it as the job's artifacts)."""
+    return events[-1]['event_data']['artifact_data'].get(name)
 
 
 def assert_successful_and_secret(result, artifacts, stdout, events):
@@ -113,6 +125,12 @@ def demo_plan():
         return yaml.safe_load(stream)
 
 
+def index_of(events, predicate):
+    return next(index for index, event in enumerate(events) if predicate(event))
+
+
+# Provisioning takes 3 s here, so that the recovery waits long enough for progress lines (every second).
+@pytest.mark.parametrize('sim_options', [{'provision_delay': 3, 'vc_delay': 0.2}], ids=['provisioning-3s'])
 def test_backup_recover_in_check_mode_then_for_real_and_verify(canary_sim, tmp_path):
     sim = canary_sim
     backup_dir = tmp_path / 'dl-dr' / 'backup'
@@ -128,16 +146,30 @@ def test_backup_recover_in_check_mode_then_for_real_and_verify(canary_sim, tmp_p
     # The recover job template: its extra variables, the plan pasted at launch, the survey's answers.
     recover_vars = dict(demo_plan(), recover_backup_dir=str(backup_dir), recover_report_dir=str(reports),
                         recover_network_map={}, recover_wait_timeout=600, recover_strategy='batch',
-                        recover_start_all_first='true')
+                        recover_start_all_first='true', recover_progress_interval=1)
     sim.reset_stats()
     planned = run(private_data_dir(tmp_path / 'job-recover-check', sim, recover_vars, backup_dir, check=True),
                   'recover.yml')
     assert_successful_and_secret(*planned)
     assert sim.stats()['mutating'] == 0
     assert any(event['event'] == 'playbook_on_play_start' for event in planned[3])
+    assert published(planned[3], 'cloud_dr_recovery')['status'] == 'planned'
 
-    recovered = run(private_data_dir(tmp_path / 'job-recover', sim, recover_vars, backup_dir), 'recover.yml')
+    received = []
+    recovered = run(private_data_dir(tmp_path / 'job-recover', sim, recover_vars, backup_dir), 'recover.yml',
+                    received=received)
     assert_successful_and_secret(*recovered)
+    # Progress lines are job events of their own, received while the gateways were still awaited.
+    awaited = index_of(received, lambda event: event['event'] == 'runner_on_ok'
+                       and 'Create and await every replacement gateway' in event['event_data'].get('task', ''))
+    progress = index_of(received, lambda event: event['event'] == 'verbose'
+                        and '[localhost] still waiting, ' in event.get('stdout', ''))
+    assert progress < awaited < len(received) - 1, [event.get('stdout') for event in received]
+    assert '3 gateway(s): ' in received[progress]['stdout'] and received[-1]['event'] == 'playbook_on_stats'
+    outcome = published(recovered[3], 'cloud_dr_recovery')
+    assert (outcome['status'], outcome['gateways_recovered'], outcome['gateways_failed']) == ('recovered', 3, [])
+    assert any(step.startswith('dal10-dedicated-macsec-dr: LOA and cross-connect') for step in outcome['manual_steps'])
+    assert outcome['report_json'] == str(reports / 'recovery-report.json')
     for name in DAL10:
         replacement = sim.gateway(f'{name}-dr')
         assert replacement is not None and replacement['location_name'] == 'dal12', name
@@ -150,6 +182,7 @@ def test_backup_recover_in_check_mode_then_for_real_and_verify(canary_sim, tmp_p
     verify_vars = dict(demo_plan(), verify_backup_dir=str(backup_dir))
     verified = run(private_data_dir(tmp_path / 'job-verify', sim, verify_vars, backup_dir), 'verify.yml')
     assert_successful_and_secret(*verified)
+    assert published(verified[3], 'cloud_dr_verify')['status'] == 'match'
 
 
 def test_a_drift_fails_the_verify_job(canary_sim, tmp_path):
@@ -163,6 +196,8 @@ def test_a_drift_fails_the_verify_job(canary_sim, tmp_path):
     assert result.status == 'failed' and result.rc != 0
     assert 'speed_mbps is 1000, backup has 500' in stdout
     assert any(event['event'] == 'runner_on_failed' for event in events)
+    outcome = published(events, 'cloud_dr_verify')  # published before the job failed, for a workflow to notify
+    assert outcome['status'] == 'drift' and any('speed_mbps is 1000' in line for line in outcome['drift'])
     assert CANARY not in stdout and all(CANARY not in json.dumps(event) for event in events)
 
 
@@ -178,4 +213,6 @@ def test_the_rehearsal_job_replays_the_backup_without_touching_the_account(canar
     assert_successful_and_secret(*rehearsal)
     assert sim.stats()['total'] == 0
     assert 'Estimated time to recover' in rehearsal[2]
+    outcome = published(rehearsal[3], 'cloud_dr_rehearsal')
+    assert (outcome['status'], outcome['blocked'], outcome['gateways_recoverable']) == ('passed', [], 3)
     assert CANARY not in (rehearsal_dir / 'rehearsal-report.md').read_text()

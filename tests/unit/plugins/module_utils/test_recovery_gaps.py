@@ -138,8 +138,10 @@ def test_the_recovery_report_says_what_was_not_recreated_and_why():
     replacement = remapped({'recover_accept_missing': ['macsec', 'route_filters']},
                            section(missing=[MACSEC_GAP, FILTERS_GAP], macsec=MACSEC_WITHOUT_CAKS, vcs=VCS[:4]))
     plan = {'dal10_dedicated': {'desired': replacement.desired, 'notes': replacement.notes}}
-    table = recovery_report.rows(plan, {'dal10_dedicated': {'gateway': {'id': 'n1', 'read_only': {'operational_status': 'awaiting_loa'}}}})
-    text = recovery_report.markdown(table, [], [], check_mode=True)
+    report = recovery_report.document(
+        plan, {'dal10_dedicated': {'gateway': {'id': 'n1', 'read_only': {'operational_status': 'awaiting_loa'}}}}, [], [], True)
+    table = report['gateways']
+    text = recovery_report.markdown(report)
     assert '## Not recreated, by the plan' in text
     assert '- **dal10-dedicated**: Not recreated: virtual connection gone, it was deleting at backup time' in text
     assert 'Recovered without macsec: MACsec was active (must_secure) at export time; no CAKs.' in text
