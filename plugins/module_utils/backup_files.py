@@ -50,7 +50,7 @@ SOURCE_FIELDS = ('id', 'crn', 'location_display_name', 'bgp_ibm_asn', 'created_a
 TEMPLATE_MARKERS = ('{{', '{%', '{#')
 
 BaseDumper: type = getattr(yaml, 'CSafeDumper', None) or getattr(yaml, 'SafeDumper', object)  # type: ignore[assignment]  # libyaml when available
-BaseLoader: type = getattr(yaml, 'SafeLoader', object)
+BaseLoader: type = getattr(yaml, 'CSafeLoader', None) or getattr(yaml, 'SafeLoader', object)  # type: ignore[assignment]
 
 
 class TrustedTemplate(str):
@@ -84,30 +84,41 @@ class RefusedYAML(ValueError):
 
 
 class BackupLoader(BaseLoader):  # pylint: disable=too-many-ancestors
-    """Reads backup files back, keeping ``!unsafe`` strings as plain strings.
-
-    Refuses anchors and aliases (a backup never writes them; a few of them expand into gigabytes: "billion laughs")
-    and nesting deeper than MAX_DEPTH (instead of a RecursionError), before anything is built from the document.
-    """
-
-    depth = 0
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, 'anchor', None) is not None:
-            raise RefusedYAML(f'line {event.start_mark.line + 1}: YAML anchors and aliases are refused (a backup never '
-                              'writes them; they can expand a small file into gigabytes)')
-        if self.depth >= MAX_DEPTH:
-            raise RefusedYAML(f'line {event.start_mark.line + 1}: nested deeper than {MAX_DEPTH} levels (a backup never is)')
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+    """Reads backup files back, keeping ``!unsafe`` strings as plain strings (libyaml's parser when available)."""
 
 
 if yaml is not None:
     BackupLoader.add_constructor('!unsafe', lambda loader, node: loader.construct_scalar(node))
+
+
+def refuse_unsafe_structure(text):
+    """Raise RefusedYAML for anchors, aliases (a backup never writes them; a few of them expand into gigabytes:
+    "billion laughs") and nesting deeper than MAX_DEPTH (instead of a RecursionError).
+
+    A pass over the parser's events, before anything is built from the document: events come one at a time, so
+    neither memory nor the stack grows with what is refused.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=BaseLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, 'anchor', None) is not None:
+                raise RefusedYAML(f'line {event.start_mark.line + 1}: YAML anchors and aliases are refused (a backup '
+                                  'never writes them; they can expand a small file into gigabytes)')
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _too_deep(event.start_mark)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # libyaml's scanner reads a run of brackets ahead of the events and stops at its own limit (1000 levels).
+        if 'nesting depth' not in str(exc.problem):
+            raise
+        raise _too_deep(exc.problem_mark) from None
+
+
+def _too_deep(mark):
+    return RefusedYAML(f'line {mark.line + 1}: nested deeper than {MAX_DEPTH} levels (a backup never is)')
 
 
 def dump(data):
@@ -116,7 +127,8 @@ def dump(data):
 
 
 def load(text):
-    """Parse backup YAML."""
+    """Parse backup YAML (refused when its structure is unsafe: see refuse_unsafe_structure)."""
+    refuse_unsafe_structure(text)
     return yaml.load(text, Loader=BackupLoader)  # nosec B506 - BackupLoader is a SafeLoader
 
 

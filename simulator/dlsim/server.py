@@ -212,6 +212,7 @@ class Stats:
         self.rate_limited = 0
         self.lost_responses = 0
         self.total = 0
+        self.by_status = Counter()
         self.peak_in_flight = self.in_flight
 
     def snapshot(self):
@@ -219,7 +220,8 @@ class Stats:
         return {'requests': dict(sorted(self.requests.items())), 'by_method': dict(sorted(self.by_method.items())),
                 'mutating': self.mutating, 'iam_tokens': self.iam_tokens, 'faults_injected': self.faults_injected,
                 'rate_limited': self.rate_limited, 'lost_responses': self.lost_responses, 'total': self.total,
-                'peak_in_flight': self.peak_in_flight}
+                'peak_in_flight': self.peak_in_flight,
+                'by_status': {str(status): count for status, count in sorted(self.by_status.items())}}
 
 
 class Simulator:
@@ -274,6 +276,7 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
     server_version = 'dlsim/0.1'
     sim = None  # set by make_server
+    answering_direct_link = False  # whether the answer being sent is a Direct Link request's (counted by status)
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """Keep the terminal quiet; the stats endpoint tells what happened."""
@@ -372,6 +375,9 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status, body=None, headers=None, trace=None):
         """Answer; ``body`` is None, an encode()d pair, or a JSON document that nobody else can be changing."""
         payload, content_type = body if isinstance(body, tuple) else encode(body)
+        if self.answering_direct_link:
+            with self.sim.lock:
+                self.sim.stats.by_status[status] += 1
         self.send_response(status)
         self.send_header('X-Global-Transaction-ID', trace or new_trace())
         if content_type:
@@ -417,6 +423,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method):
         trace = new_trace()
+        self.answering_direct_link = False
         try:
             request = self._request(method)
         except ApiError as error:
@@ -486,6 +493,7 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(latency / 1000.0)
 
     def _direct_link(self, request, trace):
+        self.answering_direct_link = True
         with self.sim.lock:
             self.sim.stats.enter()
         try:

@@ -81,12 +81,13 @@ def test_each_account_has_its_own_bucket_and_iam_is_not_limited(sim, dl):
     assert sim.stats()['iam_tokens'] >= 1
 
 
-def test_stats_count_the_429s_apart_from_faults_and_the_control_clears_the_limit(sim, dl):
+def test_stats_count_the_429s_apart_from_faults_and_by_status_and_the_control_clears_the_limit(sim, dl):
     assert sim.rate_limit(rps=0.1, burst=1) == {'rps': 0.1, 'burst': 1}
     refused = sum(exc is not None for exc in answers(dl, 4))
     stats = sim.stats()
     assert refused == 3 and stats['rate_limited'] == 3 and stats['faults_injected'] == 0
     assert stats['requests']['GET /v1/gateways'] == 4
+    assert stats['by_status'] == {'200': 1, '429': 3}  # Direct Link answers only: not the IAM token's
     assert sim.rate_limit() == {'rps': None, 'burst': None}
     assert answers(dl, 10) == [None] * 10
     assert sim.stats()['rate_limited'] == 3
