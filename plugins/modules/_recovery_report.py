@@ -92,7 +92,7 @@ summary:
     - The outcome in brief, what the recover role publishes as C(cloud_dr_recovery) with C(ansible.builtin.set_stats).
     - C(status) is C(failed) (a gateway failed), C(planned) (check mode), C(drift) (the verification found
       differences, listed in C(drift)) or C(recovered); C(manual_steps) lists every step left, each as
-      C(GATEWAY: step); C(report) and C(report_json) are the files (empty when not written).
+      C(GATEWAY) then a colon and the step; C(report) and C(report_json) are the files (empty when not written).
   returned: always
   type: dict
   sample:

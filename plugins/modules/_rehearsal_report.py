@@ -118,7 +118,7 @@ summary:
     - The outcome in brief, what the rehearse role publishes as C(cloud_dr_rehearsal) with C(ansible.builtin.set_stats).
     - C(status) is C(passed) when every planned gateway is recoverable and neither the plan nor the backup has a
       problem, else C(failed); C(manual_steps) lists every step left after the automated part, each as
-      C(GATEWAY: step); C(report) and C(report_json) are the files (empty in check mode).
+      C(GATEWAY) then a colon and the step; C(report) and C(report_json) are the files (empty in check mode).
   returned: always
   type: dict
   sample:
