@@ -31,6 +31,7 @@ ANSIBLE_DOCSITE = 'https://docs.ansible.com/projects/ansible/devel/'
 ANSIBLE_LABELS = {
     'ansible_configuration_settings': 'reference_appendices/config.html',
     'common_return_values': 'reference_appendices/common_return_values.html',
+    'action_plugins': 'plugins/action.html',
 }
 
 
