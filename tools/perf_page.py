@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write docs/performance.md from the benchmarks' document (bench-results/bench.json, written by `make bench`).
 
 The page is generated, never typed: `make bench` runs this script after tests/perf/bench.py. Scenarios missing from

@@ -18,7 +18,7 @@ conservative assumptions where it does not (provider orders, cross-connects, BGP
 ``lead_times`` option (rehearse_lead_times) overrides any of them, so the estimate is the user's own RTO.
 """
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Optional
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.normalize import crn_account
 
@@ -48,7 +48,7 @@ WITHOUT_STEPS = {
 class Step(NamedTuple):
     """One manual step: ``key`` names its lead time in LEAD_TIMES (None: a step that adds no waiting time)."""
 
-    key: str | None
+    key: Optional[str]
     text: str
 
 
@@ -71,12 +71,12 @@ def change_request_text(change: dict) -> str:
     return f"the provider's {change.get('type')} change request" + (f" ({', '.join(updates)})" if updates else '')
 
 
-def decision_steps(notes: dict | None) -> list[Step]:
+def decision_steps(notes: Optional[dict]) -> list[Step]:
     """The plan's decisions as steps without a lead time (the rehearsal lists them with the manual steps)."""
     return [Step(None, line) for line in decisions(notes or {})]
 
 
-def steps(desired: dict, notes: dict | None, result: dict | None = None, account_id: str = '') -> list[Step]:
+def steps(desired: dict, notes: Optional[dict], result: Optional[dict] = None, account_id: str = '') -> list[Step]:
     """The manual steps after the automated recovery of one gateway.
 
     ``desired`` is the planned replacement (the options the recovery creates it with), ``notes`` what the plan noted
@@ -146,7 +146,7 @@ def _key_steps(desired: dict, notes: dict) -> list[Step]:
     return found
 
 
-def _network_steps(desired: dict, vc_results: list | None, account_id: str) -> list[Step]:
+def _network_steps(desired: dict, vc_results: Optional[list], account_id: str) -> list[Step]:
     """Transit Gateway connections to recreate, and approvals of the networks' owners (as the recovery reported them,
     or predicted from the networks' CRNs when there is no recovery result)."""
     vcs = desired.get('virtual_connections') or []

@@ -7,7 +7,7 @@ Consumers pick a gateway's problems by its ``host``, never by searching the mess
 line a person reads (it names the gateway, file and field itself).
 """
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 # What a problem is about: one gateway of the backup, or the plan or backup as a whole.
 GATEWAY = 'gateway'
@@ -18,8 +18,8 @@ class Problem(NamedTuple):
     """One problem: ``message`` as shown; ``host`` and ``gateway`` when it belongs to one gateway."""
 
     message: str
-    host: str | None = None
-    gateway: str | None = None
+    host: Optional[str] = None
+    gateway: Optional[str] = None
 
     @property
     def scope(self) -> str:
@@ -36,7 +36,7 @@ def general(messages: list[str]) -> list[Problem]:
     return [Problem(message) for message in messages]
 
 
-def of_gateway(host: str, gateway: str | None, messages: list[str]) -> list[Problem]:
+def of_gateway(host: str, gateway: Optional[str], messages: list[str]) -> list[Problem]:
     """Problems of one gateway (inventory host ``host``, backed-up name ``gateway``)."""
     return [Problem(message, host, gateway) for message in messages]
 
