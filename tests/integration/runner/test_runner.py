@@ -168,7 +168,7 @@ def test_backup_recover_in_check_mode_then_for_real_and_verify(canary_sim, tmp_p
     assert '3 gateway(s): ' in received[progress]['stdout'] and received[-1]['event'] == 'playbook_on_stats'
     outcome = published(recovered[3], 'cloud_dr_recovery')
     assert (outcome['status'], outcome['gateways_recovered'], outcome['gateways_failed']) == ('recovered', 3, [])
-    assert any(step.startswith('dal10-dedicated-macsec-dr: LOA and cross-connect') for step in outcome['manual_steps'])
+    assert any(step.startswith('dal10-dedicated-macsec-dr: LOA: IBM uploads the letter of authorization') for step in outcome['manual_steps'])
     assert outcome['report_json'] == str(reports / 'recovery-report.json')
     for name in DAL10:
         replacement = sim.gateway(f'{name}-dr')
