@@ -43,11 +43,13 @@ def _gateway_action(sim, request, account, id):  # pylint: disable=redefined-bui
     return 200, sim.state.render_gateway(sim.state.gateway_action(account, id, request.json()), account), {}
 
 
-def _completion_notice_get(sim, request, account, id):  # pylint: disable=redefined-builtin
-    gateway = sim.state.gateway(account, id)
-    if not gateway.get('_completion_notice'):
-        raise not_found('Please check whether the resource you are requesting exists.')
-    return 200, PDF, {}
+def _document_get(flag):
+    """A handler for a gateway's PDF document (completion notice, LOA): 404 until ``flag`` is set on the gateway."""
+    def handler(sim, request, account, id):  # pylint: disable=redefined-builtin
+        if not sim.state.gateway(account, id).get(flag):
+            raise not_found('Please check whether the resource you are requesting exists.')
+        return 200, PDF, {}
+    return handler
 
 
 def _completion_notice_put(sim, request, account, id):  # pylint: disable=redefined-builtin
@@ -59,13 +61,6 @@ def _completion_notice_put(sim, request, account, id):  # pylint: disable=redefi
     gateway['operational_status'] = 'completion_notice_received'
     gateway.pop('completion_notice_reject_reason', None)
     return 204, None, {}
-
-
-def _loa_get(sim, request, account, id):  # pylint: disable=redefined-builtin
-    gateway = sim.state.gateway(account, id)
-    if not gateway.get('_loa'):
-        raise not_found('Please check whether the resource you are requesting exists.')
-    return 200, PDF, {}
 
 
 def _statistics_get(sim, request, account, id):  # pylint: disable=redefined-builtin
@@ -384,9 +379,9 @@ def _routes():
         ('PATCH', '/gateways/{id}', 'update_gateway', _gateway_update),
         ('DELETE', '/gateways/{id}', 'delete_gateway', _gateway_delete),
         ('POST', '/gateways/{id}/actions', 'create_gateway_action', _gateway_action),
-        ('GET', '/gateways/{id}/completion_notice', 'list_gateway_completion_notice', _completion_notice_get),
+        ('GET', '/gateways/{id}/completion_notice', 'list_gateway_completion_notice', _document_get('_completion_notice')),
         ('PUT', '/gateways/{id}/completion_notice', 'create_gateway_completion_notice', _completion_notice_put),
-        ('GET', '/gateways/{id}/letter_of_authorization', 'list_gateway_letter_of_authorization', _loa_get),
+        ('GET', '/gateways/{id}/letter_of_authorization', 'list_gateway_letter_of_authorization', _document_get('_loa')),
         ('GET', '/gateways/{id}/statistics', 'get_gateway_statistics', _statistics_get),
         ('GET', '/gateways/{id}/status', 'get_gateway_status', _status_get),
         ('GET', '/gateways/{gateway_id}/as_prepends', 'list_gateway_as_prepends', _prepends_list),
