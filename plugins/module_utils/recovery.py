@@ -393,7 +393,8 @@ def argument_spec():
 
 
 def load(params):
-    """The plan, the backup and the gateways selected by ``recover_limit``, with every problem found so far."""
+    """The plan, the backup (read once, for callers that need more of it), the gateways selected by
+    ``recover_limit``, and every problem found so far."""
     plan = Plan(params['plan'])
     backup = read_backup(params['backup_dir'])
     problems = plan.problems(params['defined_keys']) + backup.problems
@@ -403,7 +404,7 @@ def load(params):
         names = {section['gateway']['name']: host for host, section in backup.gateways.items()}
         problems += [f'plan: recover_limit names {name}, which is not in the backup' for name in plan.limit if name not in names]
         selected = {names[name]: backup.gateways[names[name]] for name in plan.limit if name in names}
-    return plan, selected, problems
+    return plan, backup, selected, problems
 
 
 def _similar(left, right, edits=2):

@@ -74,7 +74,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module im
 def build(module):
     """Read the backup, remap, check; fail with every problem or return the replacements."""
     params = module.params
-    plan, selected, load_problems = recovery.load(params)
+    plan, _backup, selected, load_problems = recovery.load(params)
     found = problems.general(load_problems)
     replacements = {}
     if plan.usable() and selected:

@@ -144,7 +144,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import ma
 def judge(params):
     """The verdict per planned gateway, the problems of the whole plan, and the gateways outside the plan."""
     lead_times = dict(manual_steps.LEAD_TIMES, **params['lead_times'])
-    plan, selected, load_problems = recovery.load({'backup_dir': params['backup_dir'], 'plan': params['plan'], 'defined_keys': []})
+    plan, backup, selected, load_problems = recovery.load({'backup_dir': params['backup_dir'], 'plan': params['plan'], 'defined_keys': []})
     preflight = params['preflight']
     preflight_problems = problems.from_records(preflight.get('problem_records'))
     if preflight.get('failed') and not preflight_problems:  # the pre-flight stopped before it checked any gateway
@@ -152,7 +152,6 @@ def judge(params):
     planned = preflight.get('gateways') or {}
     recovered = params['recovery_seconds'] is not None and not preflight_problems
     live = {gateway['name']: gateway for gateway in params['gateways_after']}
-    backup = recovery.read_backup(params['backup_dir'])
     account_id = rehearsal.account_id(backup.manifest or {}, backup.gateways)[0] or ''
     hours = (params['recovery_seconds'] or 0) / 3600
     gateways = {}

@@ -126,7 +126,7 @@ def publish(module, report):
 def compare(module):
     """Return drift and pending lists; fail when anything drifted or the backup is unreadable."""
     params = module.params
-    plan, selected, problems = recovery.load(params)
+    plan, _backup, selected, problems = recovery.load(params)
     if problems:
         module.fail_json(msg=f'The backup cannot be compared: {" | ".join(problems)}', drift=[], pending=[], checked=[],
                          not_compared=[], summary=publish(module, document([], [], [], [], problems)))
