@@ -89,34 +89,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors im
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import snapshot
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import create_template
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
-
-# A catalog snapshot holds every location, router, speed and port of the offering: a few hundred kilobytes.
-MAX_CATALOG_BYTES = 16 * 1024 * 1024
-
-
-def saved_catalog(root, manifest):
-    """The catalog snapshot of a backup, checked against its manifest checksum; None when it has none."""
-    entry = manifest.get('catalog')
-    if not entry:
-        return None
-    path = os.path.join(root, files.CATALOG)
-    try:
-        text = files.read_inside(root, files.CATALOG, MAX_CATALOG_BYTES)
-    except files.BackupPathError as error:
-        raise DirectLinkError(str(error)) from None
-    if text is None or files.sha256(text) != entry.get('sha256'):
-        raise DirectLinkError(f'{path}: missing or does not match the checksum in the manifest (the catalog snapshot '
-                              'was edited or truncated); run the backup again or use catalog_source=live')
-    try:
-        document = files.load(text)
-    except Exception as exc:  # pylint: disable=broad-except
-        raise DirectLinkError(f"{path}: not a catalog snapshot ({' '.join(str(exc).split())})") from None
-    section = document.get(files.CATALOG_KEY) if isinstance(document, dict) else None
-    if not isinstance(section, dict) or not isinstance(section.get('catalog'), dict):
-        raise DirectLinkError(f'{path}: no {files.CATALOG_KEY} mapping with a catalog; run the backup again or use '
-                              'catalog_source=live')
-    return section['catalog']
-
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.recovery import saved_catalog
 
 def replica_gateway(gateway):
     """The create template and virtual connections that rebuild one backed-up gateway in the simulator.
