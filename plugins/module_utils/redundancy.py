@@ -30,7 +30,8 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 1
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.report_files import SCHEMA_VERSION, json_path
+
 LEVELS = ('single_gateway', 'same_xcr', 'separate_xcrs_same_pop', 'separate_pops_same_market', 'separate_markets')
 LEVEL_TEXT = {
     'single_gateway': 'single gateway',
@@ -339,8 +340,8 @@ def _listing(items: Iterable[str]) -> str:
 
 
 def _offered(location: dict[str, Any], offering: str) -> str:
-    """`` (connect only)`` when a location does not offer ``offering``."""
-    return '' if offering in location.get('offerings', []) else f" ({'/'.join(location.get('offerings', []))} only)"
+    """``; connect only`` when a location does not offer ``offering``."""
+    return '' if offering in location.get('offerings', []) else f"; {'/'.join(location.get('offerings', []))} only"
 
 
 def _router_choices(view: CatalogView, location: str, gateway: dict[str, Any], used: set[str]) -> list[str]:
@@ -388,7 +389,7 @@ def other_pop_fix(place: Placement, gateway: dict[str, Any], view: CatalogView, 
     if not candidates:
         return None
     name = candidates[0]['name']
-    return f'add a standby in {name}{_standby_router(view, name, gateway)}{_offered(candidates[0], place.type)} (another PoP of the {place.market} market)'
+    return f'add a standby in {name}{_standby_router(view, name, gateway)} (another PoP of the {place.market} market{_offered(candidates[0], place.type)})'
 
 
 def other_market_fix(place: Placement, gateway: dict[str, Any], view: CatalogView, used_markets: set[str]) -> str:
@@ -402,8 +403,8 @@ def other_market_fix(place: Placement, gateway: dict[str, Any], view: CatalogVie
         return 'add a standby in another market, with global routing'
     location = candidates[0]
     return (
-        f"add a standby in {location['name']}{_standby_router(view, location['name'], gateway)}"
-        f"{_offered(location, place.type)} (the {market_of(location['name'], view)} market), with global routing"
+        f"add a standby in {location['name']}{_standby_router(view, location['name'], gateway)} "
+        f"(the {market_of(location['name'], view)} market{_offered(location, place.type)}), with global routing"
     )
 
 
@@ -433,7 +434,7 @@ def placement_findings(level: str, gateways: list[dict[str, Any]], places: list[
                 gateway_names,
                 f"{place.gateway} is the only gateway to {networks} (ASN {first['bgp_asn']}): a failure of "
                 f'{place.attachment_text} at {place.location}, of the PoP or of the gateway cuts them off',
-                _either(same_pop_fix(place, first, view, used), pop_fix) or market_fix,
+                _either(same_pop_fix(place, first, view, used), pop_fix or market_fix),
             )
         ]
     if level == 'same_xcr':
@@ -444,7 +445,7 @@ def placement_findings(level: str, gateways: list[dict[str, Any]], places: list[
                 gateway_names,
                 f'every gateway of the path ({_listing(gateway_names)}) is on {place.attachment_text} at '
                 f'{place.location}: Direct Link is not redundant at the XCR, one failure there takes every path',
-                _either(same_pop_fix(place, first, view, used), pop_fix) or market_fix,
+                _either(same_pop_fix(place, first, view, used), pop_fix or market_fix),
             )
         ]
     found = []
@@ -739,8 +740,16 @@ def counts(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
     return {severity: sum(1 for finding in found if finding['severity'] == severity) for severity in SEVERITIES}
 
 
+def worst(findings: Iterable[dict[str, Any]]) -> str:
+    """The report's status: the worst severity found, or ``clean``."""
+    found = {finding['severity'] for finding in findings}
+    return next((severity for severity in SEVERITIES if severity in found), 'clean')
+
+
 def audit(gateways: list[dict[str, Any]], view: CatalogView, source: dict[str, Any]) -> dict[str, Any]:
-    """The audit report (schema_version 1) of an account's own gateways, as gateway_info or a backup gives them."""
+    """The audit report document (``docs/schemas/audit-report.schema.json``) of an account's own gateways, as
+    gateway_info or a backup gives them; ``source`` says where they come from (kind, account, endpoint or backup
+    directory, catalog)."""
     paths = [rate_path(path, view) for path in protected_paths(gateways)]
     notes = []
     if not view.known:
@@ -754,8 +763,9 @@ def audit(gateways: list[dict[str, Any]], view: CatalogView, source: dict[str, A
     levels = {level: sum(1 for path in paths if path['level'] == level) for level in LEVELS}
     return {
         'schema_version': SCHEMA_VERSION,
+        'kind': 'audit',
+        'status': worst(everything),
         'source': source,
-        'catalog': 'snapshot' if view.known else 'none',
         'summary': {'paths': len(paths), 'gateways': len(gateways), 'findings': counts(everything), 'levels': levels},
         'paths': paths,
         'notes': notes,
@@ -775,15 +785,23 @@ def breaches(report: dict[str, Any], fail_on: str) -> list[str]:
     ]
 
 
-def stats(report: dict[str, Any], files: dict[str, str]) -> dict[str, Any]:
-    """The summary published with set_stats: counts, levels, every single point of failure, the report files."""
+def summary(report: dict[str, Any], path: str) -> dict[str, Any]:
+    """What the audit playbook publishes with set_stats (``cloud_dr_audit``): status, counts, levels, every single
+    point of failure with its fix, and the report files (empty when none was written)."""
     spofs = [
-        {'path': path['id'], 'message': finding['message'], 'fix': finding['fix']}
-        for path in report['paths']
-        for finding in path['findings']
+        {'path': item['id'], 'message': finding['message'], 'fix': finding['fix']}
+        for item in report['paths']
+        for finding in item['findings']
         if finding['severity'] == 'spof'
     ]
-    return dict(report['summary'], schema_version=SCHEMA_VERSION, single_points_of_failure=spofs, report=files)
+    return dict(
+        report['summary'],
+        schema_version=SCHEMA_VERSION,
+        status=report['status'],
+        single_points_of_failure=spofs,
+        report=path,
+        report_json=json_path(path) if path else '',
+    )
 
 
 def table(report: dict[str, Any]) -> list[str]:
@@ -813,7 +831,7 @@ def markdown(report: dict[str, Any]) -> str:
     out = [
         '# Direct Link redundancy audit',
         '',
-        f'Source: {_cell(where)}; catalog: {report["catalog"]}.',
+        f"Source: {_cell(where)}; catalog: {source.get('catalog')}.",
         '',
         f"{report['summary']['paths']} protected path(s), {report['summary']['gateways']} gateway(s): "
         f"**{found['spof']} single point(s) of failure**, {found['gap']} gap(s), {found['warning']} warning(s).",
