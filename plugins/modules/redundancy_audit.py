@@ -161,6 +161,12 @@ def from_account(module):
     return gateways, catalog, source
 
 
+def inside(path, directory):
+    """Whether ``path`` is ``directory`` or below it (symbolic links resolved)."""
+    real, root = os.path.realpath(path), os.path.realpath(directory)
+    return os.path.commonpath([real, root]) == root
+
+
 def run(module):
     """Gather or read, rate, write the report; fail at O(fail_on)."""
     params = module.params
@@ -168,6 +174,9 @@ def run(module):
     report = redundancy.audit(gateways, redundancy.catalog_view(catalog), source)
     markdown = redundancy.markdown(report)
     path = os.path.abspath(params['report_path']) if params['report_path'] else ''
+    if path and params['backup_dir'] and inside(path, params['backup_dir']):
+        raise DirectLinkError(f'report_path {path} is inside the backup directory {params["backup_dir"]}: the backup may hold '
+                              'nothing else (Ansible would read the JSON report as an inventory source); write it elsewhere')
     before = backup_files.read_text(path) if path else None
     changed = bool(path) and (before != markdown or backup_files.read_text(report_files.json_path(path)) != report_files.as_json(report))
     if changed and not module.check_mode:
