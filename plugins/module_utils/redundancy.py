@@ -41,6 +41,8 @@ LEVEL_TEXT = {
     'separate_markets': 'separate markets',
 }
 SEVERITIES = ('spof', 'gap', 'warning')  # worst first
+# What a finding is about.
+CHECKS = ('placement', 'provider', 'networks', 'speed', 'route_filters', 'bfd', 'macsec', 'path_preference', 'global_routing', 'status')
 FAIL_ON = ('never',) + SEVERITIES
 # IBM: prepending the local ASN three or more times makes a path the less preferred one.
 MIN_PREPEND = 3
