@@ -125,14 +125,19 @@ def catalog_view(snapshot: dict[str, Any] | None) -> CatalogView:
     return CatalogView(locations, _named(snapshot.get('ports'), 'id'), routers, True)
 
 
+def _letters(name: str) -> str:
+    """The letters a location name starts with (dal10: dal)."""
+    return re.sub(r'[^a-z].*$', '', name, flags=re.DOTALL) or name
+
+
 def market_of(location: str, view: CatalogView) -> str:
-    """The market of a location: the catalog's ``market`` (IBM's LocationOutput), else the letters its name starts
-    with (dal10, dal12 and dal13 are all Dallas)."""
-    market = view.locations.get(location, {}).get('market')
-    if isinstance(market, str) and market:
-        return market
-    prefix = re.match(r'[a-z]+', location)
-    return prefix.group(0) if prefix else location
+    """The market of a location: the catalog's ``market`` (IBM's LocationOutput), else that of a catalog location
+    whose name starts with the same letters (dal13 with dal10), else those letters (dal10, dal12, dal13: dal)."""
+    for name in [location] + sorted(view.locations):
+        market = view.locations.get(name, {}).get('market')
+        if isinstance(market, str) and market and (name == location or _letters(name) == _letters(location)):
+            return market
+    return _letters(location)
 
 
 def placement(gateway: dict[str, Any], view: CatalogView) -> Placement:
@@ -719,7 +724,7 @@ def rate_path(path: list[dict[str, Any]], view: CatalogView) -> dict[str, Any]:
         ]
         findings += consistency_findings(working) + preference_findings(working, winners)
     findings += [finding for gateway in working for finding in routing_findings(gateway, view)]
-    findings.sort(key=lambda finding: (SEVERITIES.index(finding.severity), finding.check, finding.message))
+    findings.sort(key=lambda finding: (SEVERITIES.index(finding.severity), CHECKS.index(finding.check)))
     everything = set().union(*(reached(gateway) | set(waiting(gateway)) for gateway in path))
     all_places = {gateway['name']: placement(gateway, view) for gateway in path}
     return {

@@ -91,6 +91,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_s
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.recovery import saved_catalog
 
+
 def replica_gateway(gateway):
     """The create template and virtual connections that rebuild one backed-up gateway in the simulator.
 

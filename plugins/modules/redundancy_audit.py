@@ -129,7 +129,16 @@ def checked_gateway(path, gateway):
     result = ArgumentSpecValidator(GATEWAY_SPEC).validate(gateway)
     if result.error_messages:
         return None, [f'{path}: gateway {gateway.get("name")!r}: {message}' for message in result.error_messages]
-    return {key: value for key, value in result.validated_parameters.items() if value is not None}, []
+    return without_none(result.validated_parameters), []
+
+
+def without_none(value):
+    """The validated value without the options it does not set (the validator fills them with None)."""
+    if isinstance(value, dict):
+        return {key: without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_none(item) for item in value]
+    return value
 
 
 def from_backup(root):
