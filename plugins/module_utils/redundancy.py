@@ -28,7 +28,7 @@ Pure functions over option-shaped gateways (``gateway_info``'s shape, or a backu
 import ipaddress
 import re
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Optional
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.report_files import SCHEMA_VERSION, json_path
 
@@ -106,7 +106,7 @@ def _strings(value: Any) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def catalog_view(snapshot: dict[str, Any] | None) -> CatalogView:
+def catalog_view(snapshot: Optional[dict[str, Any]]) -> CatalogView:
     """The audit's view of a catalog snapshot (catalog_info's shape, or a backup's .catalog); None: no catalog.
 
     A backup's snapshot is data from a file: entries of the wrong shape are left out, never trusted."""
@@ -180,7 +180,7 @@ def network_text(key: str) -> str:
     return f'{what} {crn}'
 
 
-def network_region(key: str) -> str | None:
+def network_region(key: str) -> Optional[str]:
     """The region in a network's CRN (None for the classic infrastructure)."""
     parts = key.partition(':')[2].split(':')
     return parts[5] if key != 'classic' and len(parts) > 5 and parts[5] else None
@@ -200,7 +200,7 @@ def waiting(gateway: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def gateway_status(gateway: dict[str, Any]) -> str | None:
+def gateway_status(gateway: dict[str, Any]) -> Optional[str]:
     """The operational status, when known (the live account; a backup does not record it)."""
     return (gateway.get('read_only') or {}).get('operational_status')
 
@@ -297,7 +297,7 @@ def _filter_matches(item: dict[str, Any], prefix: Any) -> bool:
     return low <= prefix.prefixlen <= high
 
 
-def filter_action(filters: list[dict[str, Any]], default: str | None, prefix: Any) -> str:
+def filter_action(filters: list[dict[str, Any]], default: Optional[str], prefix: Any) -> str:
     """What a route filter list does with a prefix: the first matching filter's action, else the default."""
     for item in filters:
         if _filter_matches(item, prefix):
@@ -359,7 +359,7 @@ def _router_choices(view: CatalogView, location: str, gateway: dict[str, Any], u
     )
 
 
-def same_pop_fix(place: Placement, gateway: dict[str, Any], view: CatalogView, used: set[str]) -> str | None:
+def same_pop_fix(place: Placement, gateway: dict[str, Any], view: CatalogView, used: set[str]) -> Optional[str]:
     """Another XCR (dedicated) or provider port (connect, another provider's first) at the gateway's PoP."""
     if not view.known:
         return f'order a second gateway on another XCR or provider port at {place.location}'
@@ -385,7 +385,7 @@ def _open_locations(view: CatalogView, exclude: set[str]) -> list[dict[str, Any]
     return [location for name, location in sorted(view.locations.items()) if name not in exclude and location.get('provision_enabled', True) is not False]
 
 
-def other_pop_fix(place: Placement, gateway: dict[str, Any], view: CatalogView, used_locations: set[str]) -> str | None:
+def other_pop_fix(place: Placement, gateway: dict[str, Any], view: CatalogView, used_locations: set[str]) -> Optional[str]:
     """A standby in another PoP of the same market (one offering the gateway's type first)."""
     if not view.known:
         return f'add a standby in another PoP of the {place.market} market'
@@ -415,7 +415,7 @@ def other_market_fix(place: Placement, gateway: dict[str, Any], view: CatalogVie
     )
 
 
-def _either(*fixes: str | None) -> str:
+def _either(*fixes: Optional[str]) -> str:
     """The first fixes that exist, joined: 'a, or better b'."""
     found = [fix for fix in fixes if fix]
     return ', or better '.join(found[:2])
