@@ -83,8 +83,9 @@ def first(path, severity, check):
 
 def test_every_diversity_level_is_found_with_its_fix_and_nothing_is_changed(levels_sim, tmp_path):
     levels_sim.reset_stats()
-    result = audit(levels_sim, tmp_path, '-e', f'audit_report_dir={tmp_path}/audit')
+    result = audit(levels_sim, tmp_path, '-e', f'audit_report_dir={tmp_path}/audit', '--diff')
     assert result.rc == 0, result.output
+    assert '+# Direct Link redundancy audit' in result.stdout  # the diff of the new Markdown report
     assert levels_sim.stats()['mutating'] == 0
     report = report_document(tmp_path / 'audit' / 'audit-report.json')
     paths = by_id(report)
@@ -115,6 +116,10 @@ def test_every_diversity_level_is_found_with_its_fix_and_nothing_is_changed(leve
                                                                           str(tmp_path / 'audit' / 'audit-report.json'))
     assert [spof['path'] for spof in stats['single_points_of_failure']] == [
         'AS65001/wdc-single', 'AS65002/dal-xcr-a', 'AS65005/markets-primary']
+    # The same account gives the same report: nothing to rewrite.
+    again = audit(levels_sim, tmp_path, '-e', f'audit_report_dir={tmp_path}/audit')
+    assert again.rc == 0 and again.changed_hosts() == [], again.output
+    assert levels_sim.stats()['mutating'] == 0
 
 
 DEMO_SPOFS = {
@@ -132,12 +137,15 @@ DEMO_SPOFS = {
 
 def test_the_demo_backup_names_its_single_points_of_failure_without_credentials(sim, tmp_path, backup_dir):
     sim.reset_stats()
-    result = audit(None, tmp_path, '-e', f'backup_dir={backup_dir}', '-e', 'audit_fail_on=spof', env=NO_API)
+    # A relative backup directory is the working directory's (the report goes beside it), not the playbook's.
+    result = audit(None, tmp_path, '-e', f'backup_dir={backup_dir.relative_to(tmp_path)}', '-e', 'audit_fail_on=spof',
+                   env=NO_API)
     assert result.rc == 2, result.output
     assert '5 finding(s) at or above spof' in result.stdout
     assert sim.stats()['total'] == 0
     report = report_document(tmp_path / 'audit-report.json')  # beside the backup directory
-    assert report['source']['kind'] == 'backup' and report['source']['catalog'] == 'snapshot'
+    assert report['source'] == {'kind': 'backup', 'backup_dir': str(backup_dir), 'account_id': DEFAULT_ACCOUNT,
+                                'catalog': 'snapshot'}
     assert {key: path['level'] for key, path in by_id(report).items()} == dict.fromkeys(DEMO_SPOFS, 'single_gateway')
     assert {key: first(path, 'spof', 'placement')['fix'] for key, path in by_id(report).items()} == DEMO_SPOFS
     # The partner's VPC waits for approval: it is the gateway's network, not yet one it reaches.
