@@ -307,7 +307,7 @@ def filter_action(filters: list[dict[str, Any]], default: Optional[str], prefix:
 
 def dropped_prefixes(primary: dict[str, Any], backup: dict[str, Any], policy: str) -> list[str]:
     """Prefixes the primary's route filters of ``policy`` permit and the backup's deny (each permit filter is tried
-    at its shortest length), plus ``unmatched routes`` when only the primary's default permits."""
+    at its shortest length), plus ``routes no filter matches`` when only the primary's default permits."""
     filters, default = primary.get(f'{policy}_route_filters') or [], primary.get(f'default_{policy}_route_filter')
     other, other_default = backup.get(f'{policy}_route_filters') or [], backup.get(f'default_{policy}_route_filter')
     if (filters, default or 'permit') == (other, other_default or 'permit'):
