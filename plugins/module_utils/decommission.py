@@ -262,6 +262,20 @@ def diff(plans: list[dict]) -> dict:
     return {'before': {'gateways': before}, 'after': {'gateways': {}}}
 
 
+def summary(plans: list[dict], already_deleted: list[str], check_mode: bool, report_files: dict) -> list[str]:
+    """The lines the role prints: each gateway deleted (or to delete) with its virtual connections, then the rest."""
+    if not plans:
+        lines = ['Nothing to delete.']
+    else:
+        lines = ['Would delete (check mode):' if check_mode else 'Deleted:']
+    for plan in plans:
+        vcs = ', '.join(vc['name'] for vc in plan['virtual_connections']) or 'none'
+        outcome = f" - {plan['result'].upper()}: {plan['error']}" if plan.get('result') == 'failed' else ''
+        lines.append(f"{plan['name']} ({plan['id']} at {plan['location_name']}), virtual connections first: {vcs}{outcome}")
+    lines.append(f"Already deleted: {', '.join(already_deleted) or 'none'}")
+    return lines + ([f"Report: {report_files['md']}"] if report_files else [])
+
+
 def delete(connection: api.Connection, plan: dict, timeout: int) -> dict:
     """Delete one planned gateway: its virtual connections first (once pending ones have settled), waiting until they
     are gone, then the gateway (once it has left create_pending or configuring), waiting until it is gone.
@@ -332,7 +346,8 @@ def now() -> str:
 
 def write_report(report_dir: str, document: dict) -> dict:
     """Write the report as JSON and Markdown (mode 0600) under a name of its own; never overwrites an earlier report."""
-    files.ensure_private_dir(report_dir)
+    if not os.path.isdir(report_dir):
+        files.ensure_private_dir(report_dir)
     stamp = document['started_at'].replace('-', '').replace(':', '')
     texts = {'json': json.dumps(document, indent=2, sort_keys=True) + '\n', 'md': markdown(document)}
     for number in range(1, 1000):

@@ -102,6 +102,12 @@ report:
   description: The report files written, C(json) and C(md) (empty when nothing was deleted, and in check mode).
   returned: always
   type: dict
+summary:
+  description: What the role prints - each gateway deleted (or to delete) with its virtual connections, those already
+    deleted, and the report.
+  returned: always
+  type: list
+  elements: str
 problems:
   description: Every problem that refused the run (empty when it was not refused), one line each.
   returned: always
@@ -122,7 +128,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather im
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
 LIVE_INCLUDE = ['virtual_connections', 'route_filters', 'as_prepends', 'macsec']
-EMPTY = {'planned': [], 'deleted': [], 'failed': [], 'already_deleted': [], 'report': {}, 'problems': [], 'problem_records': []}
+EMPTY = {'summary': [], 'planned': [], 'deleted': [], 'failed': [], 'already_deleted': [], 'report': {}, 'problems': [], 'problem_records': []}
 
 
 def refuse(module, found):
@@ -158,13 +164,14 @@ def run(module):
     if module._diff:  # pylint: disable=protected-access
         result['diff'] = decommission.diff(plans)
     if module.check_mode or not plans:
-        return result
+        return dict(result, summary=decommission.summary(plans, result['already_deleted'], module.check_mode, {}))
     outcome = map_bounded(lambda item: decommission.delete(module.connection, item, params['wait_timeout']), plans,
                           params['max_concurrency'])
     document = decommission.report(params['backup_dir'], manifest_sha256(params['backup_dir']), outcome, selection.force, started)
     result.update(planned=outcome, report=decommission.write_report(params['report_dir'], document),
                   deleted=[item['name'] for item in outcome if item['result'] == 'deleted'],
                   failed=[item['name'] for item in outcome if item['result'] == 'failed'])
+    result['summary'] = decommission.summary(outcome, result['already_deleted'], False, result['report'])
     if result['failed']:
         module.fail_json(msg=f"{len(result['failed'])} gateway(s) not deleted: "
                          + ' | '.join(f"{item['name']}: {item['error']}" for item in outcome if item['error'])
