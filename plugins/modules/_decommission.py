@@ -23,9 +23,10 @@ description:
   - Deletes virtual connections first (waiting for pending ones to settle), waits until they are gone, then deletes the
     gateway (waiting for create_pending or configuring to end) and waits until it is gone; gateways are deleted
     concurrently.
-  - Writes a report of what was deleted (C(decommission-report-TIMESTAMP.json), schema_version 1, and C(.md), mode
-    0600, never overwriting an earlier one) with each gateway's backup file and its sha256 from the manifest, so that it
-    can be recreated. Nothing is deleted or written in check mode, and a run with nothing left to delete writes nothing.
+  - Writes a report of what was deleted (C(decommission-report-TIMESTAMP.json), C(kind) decommission, schema_version 1
+    in C(docs/schemas/decommission-report.schema.json), and the same as C(.md), mode 0600, never overwriting an
+    earlier one) with each gateway's backup file and its sha256 from the manifest, so that it can be recreated.
+    Nothing is deleted or written in check mode, and a run with nothing left to delete writes nothing.
 author:
   - Cloud DR maintainers (@cloud-dr)
 options:
@@ -83,62 +84,70 @@ planned:
   returned: always
   type: list
   elements: dict
-deleted:
-  description: Names of the gateways deleted by this run.
-  returned: always
-  type: list
-  elements: str
-failed:
-  description: Names of the gateways whose deletion failed (the report says why).
-  returned: always
-  type: list
-  elements: str
 already_deleted:
   description: Names of selected gateways of the backup that the account no longer has (nothing to delete).
   returned: always
   type: list
   elements: str
-report:
-  description: The report files written, C(json) and C(md) (empty when nothing was deleted, and in check mode).
-  returned: always
-  type: dict
-summary:
-  description: What the role prints - each gateway deleted (or to delete) with its virtual connections, those already
-    deleted, and the report.
+table:
+  description: The lines the role prints - each gateway deleted (or to delete) with its virtual connections, then those
+    already deleted.
   returned: always
   type: list
   elements: str
+summary:
+  description:
+    - The outcome in brief, what the decommission role publishes as C(cloud_dr_decommission) with
+      C(ansible.builtin.set_stats).
+    - C(status) is C(deleted), C(failed) (a deletion failed), C(refused) (nothing was deleted, see C(problems)),
+      C(planned) (check mode) or C(nothing) (every selected gateway is already deleted); C(report) and C(report_json)
+      are the report files (empty when none was written).
+  returned: always
+  type: dict
+  sample:
+    status: deleted
+    gateways_planned: [dal10-connect-primary]
+    gateways_deleted: [dal10-connect-primary]
+    gateways_failed: []
+    already_deleted: []
+    forced_past: []
+    problems: []
+    report: /srv/dr/decommission-report-20250102T030405Z.md
+    report_json: /srv/dr/decommission-report-20250102T030405Z.json
 problems:
   description: Every problem that refused the run (empty when it was not refused), one line each.
   returned: always
   type: list
   elements: str
 problem_records:
-  description: The same problems as records - C(message), C(scope), C(host) and C(gateway) (see _recovery_plan).
+  description: The same problems as records - C(message), C(scope), C(host) and C(gateway) (as _recovery_plan returns them).
   returned: always
   type: list
   elements: dict
 """
 
+import os
+
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import decommission, problems, recovery
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import decommission, problems, recovery, report_files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
 LIVE_INCLUDE = ['virtual_connections', 'route_filters', 'as_prepends', 'macsec']
-EMPTY = {'summary': [], 'planned': [], 'deleted': [], 'failed': [], 'already_deleted': [], 'report': {}, 'problems': [], 'problem_records': []}
 
 
 def refuse(module, found):
     """Fail listing every problem; nothing was deleted."""
-    module.fail_json(msg=decommission.refusal_message(found), **dict(
-        EMPTY, problems=[p.message for p in found], problem_records=[p.as_dict() for p in found]))
+    messages = [problem.message for problem in found]
+    module.fail_json(msg=decommission.refusal_message(found), planned=[], already_deleted=[], table=[], problems=messages,
+                     problem_records=[problem.as_dict() for problem in found],
+                     summary=decommission.summary('refused', [], [], messages, ''))
 
 
 def manifest_sha256(root):
-    """The checksum of the backup's manifest as it is now (it names every gateway file's checksum)."""
+    """The checksum of the backup's manifest as it is now (it holds every gateway file's checksum)."""
     text = files.read_inside(root, files.MANIFEST, files.MAX_FILE_BYTES)
     return files.sha256(text) if text is not None else None
 
@@ -146,6 +155,7 @@ def manifest_sha256(root):
 def run(module):
     """Check everything, then delete the planned gateways concurrently and write the report."""
     params = module.params
+    backup_dir = os.path.abspath(params['backup_dir'])
     started = decommission.now()
     plan, backup, _limited, load_problems = recovery.load(params)
     selection = decommission.Selection(params['selection'])
@@ -158,24 +168,26 @@ def run(module):
     found = decommission.blocking(candidates, selection.force)
     if found:
         refuse(module, found)
-    plans = [decommission.planned(candidate, params['backup_dir']) for candidate in candidates if candidate.live is not None]
-    result = dict(EMPTY, changed=bool(plans), planned=plans,
-                  already_deleted=[candidate.name for candidate in candidates if candidate.live is None])
+    plans = [decommission.planned(candidate, backup_dir) for candidate in candidates if candidate.live is not None]
+    gone = [candidate.name for candidate in candidates if candidate.live is None]
+    result = {'changed': bool(plans), 'problems': [], 'problem_records': [], 'already_deleted': gone}
     if module._diff:  # pylint: disable=protected-access
         result['diff'] = decommission.diff(plans)
     if module.check_mode or not plans:
-        return dict(result, summary=decommission.summary(plans, result['already_deleted'], module.check_mode, {}))
+        status = 'planned' if plans else 'nothing'
+        return dict(result, planned=plans, table=decommission.table(plans, gone, module.check_mode),
+                    summary=decommission.summary(status, plans, gone, [], ''))
     outcome = map_bounded(lambda item: decommission.delete(module.connection, item, params['wait_timeout']), plans,
                           params['max_concurrency'])
-    document = decommission.report(params['backup_dir'], manifest_sha256(params['backup_dir']), outcome, selection.force, started)
-    result.update(planned=outcome, report=decommission.write_report(params['report_dir'], document),
-                  deleted=[item['name'] for item in outcome if item['result'] == 'deleted'],
-                  failed=[item['name'] for item in outcome if item['result'] == 'failed'])
-    result['summary'] = decommission.summary(outcome, result['already_deleted'], False, result['report'])
-    if result['failed']:
-        module.fail_json(msg=f"{len(result['failed'])} gateway(s) not deleted: "
+    report = decommission.document(backup_dir, manifest_sha256(backup_dir), outcome, selection.force, started)
+    path = report_files.write_new(params['report_dir'], decommission.REPORT_STEM + started.replace('-', '').replace(':', ''),
+                                  decommission.markdown(report), report)
+    table = decommission.table(outcome, gone, False) + [f'Report: {path}']
+    result.update(planned=outcome, table=table, summary=decommission.summary(report['status'], outcome, gone, [], path))
+    if report['status'] == 'failed':
+        module.fail_json(msg=f"{len(result['summary']['gateways_failed'])} gateway(s) not deleted: "
                          + ' | '.join(f"{item['name']}: {item['error']}" for item in outcome if item['error'])
-                         + f" (report: {result['report']['md']})", **result)
+                         + f' (report: {path})', **result)
     return result
 
 

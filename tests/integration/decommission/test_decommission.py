@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 
+import jsonschema
 import pytest
 import yaml
 
@@ -19,6 +20,7 @@ from drill import DEMO_PLAN, backup, recover
 from playbook_runner import run_playbook
 
 PRIMARY, DEDICATED, TRANSIT = 'dal10-connect-primary', 'dal10-dedicated-macsec', 'dal10-connect-transit'
+SCHEMA = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'docs', 'schemas', 'decommission-report.schema.json')
 
 
 @pytest.fixture(scope='module')
@@ -56,7 +58,22 @@ def decommission(drill, workdir, selection, *args):
     path.write_text(yaml.safe_dump(selection), encoding='utf-8')
     return run_playbook(sim, 'cloud_dr.ibm_direct_link.decommission', workdir,
                         ['-e', f'backup_dir={backup_dir}', '-e', f'@{DEMO_PLAN}', '-e', f'@{path}',
-                         '-e', f"decommission_report_dir={workdir / 'reports'}", *args])
+                         '-e', f"decommission_report_dir={workdir / 'reports'}", *args],
+                        env={'ANSIBLE_SHOW_CUSTOM_STATS': 'true'})
+
+
+def published(result):
+    """What the run published with set_stats (cloud_dr_decommission)."""
+    return task_result(result.stdout[result.stdout.rindex('CUSTOM STATS'):], 'RUN:')['cloud_dr_decommission']
+
+
+def read_report(path):
+    """A JSON report, checked against the schema the collection ships."""
+    with open(SCHEMA, encoding='utf-8') as stream:
+        schema = json.load(stream)
+    document = json.loads(path.read_text(encoding='utf-8'))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    return document
 
 
 def task_result(output, marker):
@@ -98,6 +115,7 @@ def test_check_mode_lists_exactly_the_planned_deletions_and_sends_nothing(drill,
         f"{PRIMARY} ({primary['id']} at dal10), virtual connections first: vc-app-vpc, vc-classic",
         f"{DEDICATED} ({dedicated['id']} at dal10), virtual connections first: vc-data-vpc, vc-partner-vpc",
         'Already deleted: none']
+    assert published(result)['status'] == 'planned'
     assert '-    "gateways": {' in result.stdout and f'-        "{DEDICATED}": {{' in result.stdout
     assert not (tmp_path / 'reports').exists()
 
@@ -123,7 +141,9 @@ def test_deletes_exactly_the_planned_gateways_virtual_connections_first_then_not
 
     reports = sorted(os.listdir(tmp_path / 'reports'))
     assert [name.rsplit('.', 1)[1] for name in reports] == ['json', 'md']
-    document = json.loads((tmp_path / 'reports' / reports[0]).read_text())
+    document = read_report(tmp_path / 'reports' / reports[0])
+    assert summary(result)[-1] == f"Report: {tmp_path / 'reports' / reports[1]}"
+    assert published(result) == dict(published(result), status='deleted', gateways_deleted=[PRIMARY, DEDICATED], gateways_failed=[])
     _sim, backup_dir, _state = drill
     manifest = yaml.safe_load((backup_dir / 'group_vars' / 'all' / 'direct_link_manifest.yml').read_text())
     entries = manifest['direct_link_backup_manifest']['gateways']
@@ -144,6 +164,7 @@ def test_deletes_exactly_the_planned_gateways_virtual_connections_first_then_not
     assert again.rc == 0, again.output
     assert sim.stats()['mutating'] == 0 and again.changed_hosts() == []
     assert summary(again) == ['Nothing to delete.', f'Already deleted: {PRIMARY}, {DEDICATED}']
+    assert published(again)['status'] == 'nothing'
     assert sorted(os.listdir(tmp_path / 'reports')) == reports
 
 
@@ -157,7 +178,7 @@ def test_force_deletes_past_the_replacement_checks_and_says_so(drill, tmp_path):
         [f"DELETE /v1/gateways/{dedicated['id']}/virtual_connections/{vc['id']}" for vc in dedicated['virtual_connections']]
         + [f"DELETE /v1/gateways/{dedicated['id']}"])
     report = next(name for name in os.listdir(tmp_path / 'reports') if name.endswith('.json'))
-    document = json.loads((tmp_path / 'reports' / report).read_text())
+    document = read_report(tmp_path / 'reports' / report)
     assert document['forced'] is True
     assert document['gateways'][0]['forced_past'] == [
         f"gateway '{DEDICATED}' (host dal10_dedicated_macsec): its replacement {DEDICATED}-dr is awaiting_loa, not provisioned"]
@@ -170,7 +191,8 @@ def where(name):
 def refusals(result):
     """The refused run's problem messages by host; checks that it says nothing was deleted."""
     failure = task_result(result.stdout, 'FAILED! =>')
-    assert failure['deleted'] == [] and failure['msg'].startswith('Decommission refused')
+    assert failure['planned'] == [] and failure['msg'].startswith('Decommission refused')
+    assert published(result) == dict(failure['summary'], status='refused')
     found = {}
     for record_ in failure['problem_records']:
         found.setdefault(record_['host'], []).append(record_['message'])
