@@ -260,19 +260,20 @@ def test_force_never_lets_another_accounts_gateway_a_stale_backup_or_a_transit_c
     assert not (tmp_path / 'reports').exists()
 
 
-def test_a_wrong_selection_is_refused_listing_every_problem(drill, tmp_path):
+def test_a_wrong_selection_is_refused_listing_every_problem_even_forced(drill, tmp_path):
     sim = start(drill)
     result = decommission(drill, tmp_path, {'decommission_gateways': [PRIMARY, 'dal10-conect-transit', 'partner-shared-gateway'],
-                                            'decommission_locatons': ['dal10'], 'decommission_force': 'yes'})
+                                            'decommission_locatons': ['dal10'], 'decommission_locations': 'dal10'},
+                          '-e', 'decommission_force=true')
     assert result.rc != 0
     assert sim.stats()['mutating'] == 0 and sim.stats()['requests'] == {}
     problems = task_result(result.stdout, 'FAILED! =>')['problems']
     assert problems == [
         'plan: unknown key decommission_locatons (did you mean decommission_locations?); known keys: decommission_gateways, '
         'decommission_locations, decommission_force',
-        "plan: decommission_force is 'yes', expected true or false (-e decommission_force=true)",
         'plan: decommission_gateways names gateway dal10-conect-transit, which is not in the backup (did you mean '
         'dal10-connect-transit?); the backup has: dal10-connect-primary, dal10-connect-transit, dal10-dedicated-macsec, '
         'fra02-dedicated, wdc04-connect-backup',
         'plan: decommission_gateways names gateway partner-shared-gateway, which is not in the backup; the backup has: '
-        'dal10-connect-primary, dal10-connect-transit, dal10-dedicated-macsec, fra02-dedicated, wdc04-connect-backup']
+        'dal10-connect-primary, dal10-connect-transit, dal10-dedicated-macsec, fra02-dedicated, wdc04-connect-backup',
+        "plan: decommission_locations must be a list of location names, got 'dal10'"]
