@@ -246,8 +246,9 @@ def _check_inventory(root, manifest, problems):
                         'other hosts, groups or vars); run the backup again or restore the file from its history')
 
 
-# Variables of the collection's other roles and playbooks: never taken for a misspelled plan key.
-OTHER_VARIABLE_PREFIXES = ('rehearse_', 'backup_', 'verify_', 'decommission_')
+# The variable prefixes of the collection's roles and playbooks: a role's check of its own keys never takes another's
+# variable for a misspelled key of its own.
+VARIABLE_PREFIXES = ('recover_', 'rehearse_', 'backup_', 'verify_', 'decommission_')
 
 
 class Plan:
@@ -343,7 +344,7 @@ def unknown_key_problems(defined_names, plan_keys, role_keys, prefix):
     """Misspelled keys among ``defined_names``: a name that starts with ``prefix`` or is at most two edits from a plan
     or role key, but is not one; variables of the collection's other roles and playbooks are never taken for one."""
     known = tuple(plan_keys) + tuple(role_keys)
-    others = tuple(other for other in OTHER_VARIABLE_PREFIXES + ('recover_',) if not other.startswith(prefix))
+    others = tuple(other for other in VARIABLE_PREFIXES if other != f'{prefix}_')
     problems = []
     for name in sorted(set(defined_names) - set(known)):
         if name.startswith(others):
