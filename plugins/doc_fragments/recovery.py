@@ -29,8 +29,8 @@ options:
       - Names of the variables defined for the play (the roles pass every name), so that misspelled plan keys are
         refused rather than silently ignored.
       - A name that starts with C(recover) or is at most two edits from a plan or role key, but is not one, is a
-        problem (C(recovery_limit) - did you mean C(recover_limit)?); C(rehearse_*), C(backup_*) and C(verify_*)
-        variables are never taken for one.
+        problem (C(recovery_limit) - did you mean C(recover_limit)?); C(rehearse_*), C(backup_*), C(verify_*) and
+        C(decommission_*) variables are never taken for one.
     type: list
     elements: str
     default: []

@@ -12,7 +12,7 @@ from typing import cast
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.statuses import GATEWAY_FAILED, LOA_STAGE, VC_FAILED, VC_SETTLED
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.statuses import GATEWAY_FAILED, LOA_STAGE, VC_FAILED, VC_SETTLED, VC_SETTLING
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.waiters import wait_until
 
 LOOKUP_AFTER_LOST_RESPONSE = 30.0
@@ -131,3 +131,15 @@ def wait_for_vcs(connection, gateway, names, timeout, gone=()):
     return wait_until(lambda: api.list_virtual_connections(connection, gateway['id']), done, timeout,
                       'virtual connections', failed=failed, describe=describe,
                       observe=lambda vcs: connection.progress.listed(gateway['name'], names, vcs, gone))
+
+
+def wait_for_vcs_settled(connection, gateway, ids, timeout):
+    """Poll a gateway's VCs until none of ``ids`` is still being set up (pending, attaching); return the VCs."""
+    ids = set(ids)
+
+    def settling(vcs):
+        return [vc for vc in vcs if vc['id'] in ids and vc['status'] in VC_SETTLING]
+
+    return wait_until(lambda: api.list_virtual_connections(connection, gateway['id']), lambda vcs: not settling(vcs), timeout,
+                      'virtual connections to settle', describe=lambda vcs: ', '.join(f"{vc['name']}: {vc['status']}" for vc in settling(vcs)),
+                      observe=lambda vcs: connection.progress.listed(gateway['name'], [vc['name'] for vc in vcs if vc['id'] in ids], vcs))

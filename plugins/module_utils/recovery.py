@@ -277,8 +277,9 @@ def _check_inventory(root, manifest, problems):
                         'other hosts, groups or vars); run the backup again or restore the file from its history')
 
 
-# Variables of the collection's other roles and playbooks: never taken for a misspelled plan key.
-OTHER_VARIABLE_PREFIXES = ('rehearse_', 'backup_', 'verify_')
+# The variable prefixes of the collection's roles and playbooks: a role's check of its own keys never takes another's
+# variable for a misspelled key of its own.
+VARIABLE_PREFIXES = ('recover_', 'rehearse_', 'backup_', 'verify_', 'decommission_', 'audit_')
 
 
 class Plan:
@@ -340,15 +341,7 @@ class Plan:
         starts with ``recover`` or is at most two edits from a plan or role key, unless it is such a key or a
         variable of the collection's other roles and playbooks.
         """
-        problems = []
-        known = PLAN_KEYS + ROLE_KEYS
-        for name in sorted(set(defined_names) - set(known)):
-            if name.startswith(OTHER_VARIABLE_PREFIXES):
-                continue
-            close = [key for key in known if _similar(name.lower(), key)]
-            if close or name.lower().startswith('recover'):
-                hint = f' (did you mean {close[0]}?)' if close else ''
-                problems.append(f'plan: unknown key {name}{hint}; known keys: {", ".join(PLAN_KEYS)}')
+        problems = unknown_key_problems(defined_names, PLAN_KEYS, ROLE_KEYS, 'recover')
         for key, value in (('recover_location_map', self.location_map), ('recover_port_map', self.port_map),
                            ('recover_router_map', self.router_map), ('recover_network_map', self.network_map)):
             if not isinstance(value, dict):
@@ -376,6 +369,22 @@ class Plan:
     def new_name(self, name):
         """The replacement gateway's name."""
         return self.template().replace('{name}', name)
+
+
+def unknown_key_problems(defined_names, plan_keys, role_keys, prefix):
+    """Misspelled keys among ``defined_names``: a name that starts with ``prefix`` or is at most two edits from a plan
+    or role key, but is not one; variables of the collection's other roles and playbooks are never taken for one."""
+    known = tuple(plan_keys) + tuple(role_keys)
+    others = tuple(other for other in VARIABLE_PREFIXES if other != f'{prefix}_')
+    problems = []
+    for name in sorted(set(defined_names) - set(known)):
+        if name.startswith(others):
+            continue
+        close = [key for key in known if _similar(name.lower(), key)]
+        if close or name.lower().startswith(prefix):
+            hint = f' (did you mean {close[0]}?)' if close else ''
+            problems.append(f'plan: unknown key {name}{hint}; known keys: {", ".join(plan_keys)}')
+    return problems
 
 
 def _unknown_gateway(option, name, backup_names):

@@ -11,3 +11,5 @@ GATEWAY_FAILED = frozenset(('create_rejected', 'failed'))
 # Attached, or waiting for the approval of the network's owner (another account): nothing more to wait for.
 VC_SETTLED = frozenset(('attached', 'approval_pending'))
 VC_FAILED = frozenset(('rejected', 'expired', 'detached_by_network'))
+# Being set up: waited out before a virtual connection is deleted.
+VC_SETTLING = frozenset(('pending', 'attaching'))

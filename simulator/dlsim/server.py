@@ -17,7 +17,7 @@ import threading
 import time
 import traceback
 import urllib.parse
-from collections import Counter
+from collections import Counter, deque
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,6 +29,7 @@ from dlsim.state import UUID_RE, Account
 VERSION_RE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
 FIRST_VERSION = datetime.date(2019, 12, 13)
 MUTATING = {'POST', 'PUT', 'PATCH', 'DELETE'}
+MUTATION_LOG = 10000  # the mutating requests /_sim/stats lists, in the order they were served (the latest ones)
 MAX_BODY_BYTES = 1024 * 1024  # API and IAM request bodies; a larger one is refused (413) before it is read
 MAX_CONTROL_BODY_BYTES = 512 * 1024 * 1024  # /_sim/seed may carry a whole state document
 MAX_JSON_DEPTH = 64
@@ -207,6 +208,7 @@ class Stats:
         self.requests = Counter()
         self.by_method = Counter()
         self.mutating = 0
+        self.mutations = deque(maxlen=MUTATION_LOG)
         self.iam_tokens = 0
         self.faults_injected = 0
         self.rate_limited = 0
@@ -218,8 +220,8 @@ class Stats:
     def snapshot(self):
         """The counters as a JSON document."""
         return {'requests': dict(sorted(self.requests.items())), 'by_method': dict(sorted(self.by_method.items())),
-                'mutating': self.mutating, 'iam_tokens': self.iam_tokens, 'faults_injected': self.faults_injected,
-                'rate_limited': self.rate_limited, 'lost_responses': self.lost_responses, 'total': self.total,
+                'mutating': self.mutating, 'mutations': list(self.mutations), 'iam_tokens': self.iam_tokens,
+                'faults_injected': self.faults_injected, 'rate_limited': self.rate_limited, 'lost_responses': self.lost_responses, 'total': self.total,
                 'peak_in_flight': self.peak_in_flight,
                 'by_status': {str(status): count for status, count in sorted(self.by_status.items())}}
 
@@ -544,6 +546,7 @@ class Handler(BaseHTTPRequestHandler):
             status, body, headers = handler(sim, request, account, **params)
             body = encode(body)  # inside the lock: the body may share objects with the state
             if request.method in MUTATING:
+                sim.stats.mutations.append(f'{request.method} {request.path}')
                 sim.persist()
             if lose:
                 sim.stats.lost_responses += 1

@@ -6,7 +6,7 @@ import os
 import jsonschema
 import pytest
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, recovery_report, report_files
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import decommission, recovery, recovery_report, report_files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import _rehearsal_report as rehearsal_report
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import backup_verify
 from catalog_stubs import EmptyCatalog
@@ -63,6 +63,19 @@ def test_a_rehearsal_document_matches_its_schema():
     validator('rehearsal').validate(document)
     assert document['status'] == 'passed' and document['rto_hours'] == [4.0, 72.0]
     assert rehearsal_report.document(gateways, ['a problem of the plan'], [], None)['status'] == 'failed'
+
+
+@pytest.mark.parametrize('result, error, status', [('deleted', None, 'deleted'), ('failed', 'timed out', 'failed')])
+def test_a_decommission_document_matches_its_schema(result, error, status):
+    gateway = {'name': 'dal10-gw', 'host': 'dal10_gw', 'id': 'g1', 'type': 'connect', 'location_name': 'dal10', 'crn': 'crn:g1',
+               'virtual_connections': [{'name': 'vc', 'type': 'vpc', 'id': 'v1', 'network_id': 'crn:vpc'}],
+               'replacement': {'name': 'dal10-gw-dr', 'id': None, 'location_name': None, 'operational_status': None},
+               'backup_file': {'path': '/srv/b/host_vars/dal10_gw/direct_link.yml', 'sha256': 'a' * 64},
+               'forced_past': ['its replacement dal10-gw-dr is not in the account'], 'result': result, 'error': error}
+    document = decommission.document('/srv/b', 'b' * 64, [gateway], True, '2025-01-02T03:04:05Z')
+    validator('decommission').validate(json.loads(report_files.as_json(document)))
+    assert document['status'] == status
+    assert '| dal10-gw | g1 | dal10 | ' + result + ' | vc | dal10-gw-dr (missing) |' in decommission.markdown(document)
 
 
 def test_a_key_the_schema_does_not_document_is_refused():

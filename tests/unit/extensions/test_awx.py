@@ -275,14 +275,16 @@ def test_a_missing_environment_variable_stops_the_play_before_any_controller_req
 
 def test_job_templates_run_existing_playbooks_with_known_variables(created):
     templates = created['job_template']
-    assert set(templates) == {'Direct Link backup', 'Direct Link verify', 'Direct Link recover', 'Direct Link rehearse'}
+    assert set(templates) == {'Direct Link backup', 'Direct Link verify', 'Direct Link recover', 'Direct Link rehearse',
+                              'Direct Link decommission'}
     recover_options = option_specs('recover')
     with open(os.path.join(ROOT, 'playbooks', 'verify.yml'), encoding='utf-8') as stream:
         verify_playbook = stream.read()
     allowed = {'backup.yml': set(option_specs('backup')),
                'recover.yml': set(recover_options),
                'verify.yml': {'verify_backup_dir'} | {name for name in recover_options if name in verify_playbook},
-               'rehearse.yml': set(option_specs('rehearse')) | set(recover_options)}
+               'rehearse.yml': set(option_specs('rehearse')) | set(recover_options),
+               'decommission.yml': set(option_specs('decommission')) | set(recover_options)}
     for name, template in templates.items():
         playbook = os.path.join(ROOT, template['playbook'])
         assert os.path.isfile(playbook) and template['playbook'].startswith('playbooks/'), name
@@ -324,23 +326,26 @@ def test_the_rehearsal_workflow_notifies_its_failure_only(created):
     assert 'notification_templates_success' not in workflow
     rehearse = created['job_template']['Direct Link rehearse']
     assert not any(key.startswith('notification_templates') for key in rehearse), 'a failure would be notified twice'
-    for name in ('Direct Link backup', 'Direct Link verify', 'Direct Link recover'):
+    for name in ('Direct Link backup', 'Direct Link verify', 'Direct Link recover', 'Direct Link decommission'):
         assert created['job_template'][name]['notification_templates_error'] == [NOTIFICATION], name
     assert created['notification_template'][NOTIFICATION]['notification_configuration']['url'] == \
         TEST_ENVIRONMENT['DL_NOTIFY_WEBHOOK_URL']
 
 
-def test_recover_defaults_to_check_mode_with_a_survey(created):
-    recover = created['job_template']['Direct Link recover']
-    assert recover['job_type'] == 'check' and recover['ask_job_type_on_launch'] is True
-    assert recover['diff_mode'] is True and recover['ask_diff_mode_on_launch'] is True
-    assert recover['survey_enabled'] is True and recover['ask_variables_on_launch'] is True
-    assert recover['forks'] >= 10
-    for name in ('Direct Link backup', 'Direct Link verify', 'Direct Link rehearse'):
-        assert created['job_template'][name]['job_type'] == 'run', name
+@pytest.mark.parametrize('name', ['Direct Link recover', 'Direct Link decommission'])
+def test_recover_and_decommission_default_to_check_mode_with_a_survey(created, name):
+    template = created['job_template'][name]
+    assert template['job_type'] == 'check' and template['ask_job_type_on_launch'] is True
+    assert template['diff_mode'] is True and template['ask_diff_mode_on_launch'] is True
+    assert template['survey_enabled'] is True and template['ask_variables_on_launch'] is True
+    if name == 'Direct Link recover':  # per_host needs a fork per gateway; the decommission runs on localhost only
+        assert template['forks'] >= 10
+    for other in ('Direct Link backup', 'Direct Link verify', 'Direct Link rehearse'):
+        assert created['job_template'][other]['job_type'] == 'run', other
 
 
-@pytest.mark.parametrize('template, role', [('Direct Link recover', 'recover'), ('Direct Link rehearse', 'rehearse')])
+@pytest.mark.parametrize('template, role', [('Direct Link recover', 'recover'), ('Direct Link rehearse', 'rehearse'),
+                                            ('Direct Link decommission', 'decommission')])
 def test_survey_questions_are_options_of_the_role(created, template, role):
     options = option_specs(role)
     defaults = load_yaml('roles', role, 'defaults', 'main.yml') or {}
