@@ -122,18 +122,25 @@ def given(layout, backup_dir):
 
 
 def backup_verify_and_rehearse(sim, layout, tmp_path):
-    """The backup, verify and rehearse playbooks from the layout; returns the backup directory."""
-    backup_dir = tmp_path / 'backup'
-    backup = layout.playbook(sim, 'backup', '-e', f'backup_dir={backup_dir}')
+    """The backup, verify and rehearse playbooks from the layout; returns the backup directory.
+
+    The env layout gives both directories relative to its working directory, as a user typing them would: they
+    must be that directory's, not the installed playbooks' (where modules run), and the verify report goes beside
+    the backup there."""
+    relative = layout.kind == 'env'
+    base = layout.workdir if relative else tmp_path
+    backup_dir, rehearsal_dir = base / 'backup', base / 'rehearsal'
+    typed = (lambda path: path.relative_to(base)) if relative else (lambda path: path)
+    backup = layout.playbook(sim, 'backup', '-e', f'backup_dir={typed(backup_dir)}')
     assert backup.rc == 0, backup.output
     assert (backup_dir / 'group_vars' / 'all' / 'direct_link_manifest.yml').is_file()
-    verify = layout.playbook(sim, 'verify', *given(layout, backup_dir))
+    verify = layout.playbook(sim, 'verify', *given(layout, typed(backup_dir)))
     assert verify.rc == 0, verify.output
     assert '5 gateways match the backup' in verify.stdout
+    assert (base / 'verify-report.json').is_file()
     sim.reset_stats()
-    rehearsal_dir = tmp_path / 'rehearsal'
-    rehearsal = layout.playbook(sim, 'rehearse', *given(layout, backup_dir), '-e', f'@{DEMO_PLAN}',
-                                '-e', f'rehearse_dir={rehearsal_dir}')
+    rehearsal = layout.playbook(sim, 'rehearse', *given(layout, typed(backup_dir)), '-e', f'@{DEMO_PLAN}',
+                                '-e', f'rehearse_dir={typed(rehearsal_dir)}')
     assert rehearsal.rc == 0, rehearsal.output + ''.join(
         path.read_text() for path in sorted(rehearsal_dir.glob('*.log')))
     assert sim.stats()['total'] == 0, 'the rehearsal reached production'
