@@ -276,7 +276,7 @@ def test_a_missing_environment_variable_stops_the_play_before_any_controller_req
 def test_job_templates_run_existing_playbooks_with_known_variables(created):
     templates = created['job_template']
     assert set(templates) == {'Direct Link backup', 'Direct Link verify', 'Direct Link recover', 'Direct Link rehearse',
-                              'Direct Link decommission'}
+                              'Direct Link decommission', 'Direct Link audit'}
     recover_options = option_specs('recover')
     with open(os.path.join(ROOT, 'playbooks', 'verify.yml'), encoding='utf-8') as stream:
         verify_playbook = stream.read()
@@ -284,7 +284,8 @@ def test_job_templates_run_existing_playbooks_with_known_variables(created):
                'recover.yml': set(recover_options),
                'verify.yml': {'verify_backup_dir'} | {name for name in recover_options if name in verify_playbook},
                'rehearse.yml': set(option_specs('rehearse')) | set(recover_options),
-               'decommission.yml': set(option_specs('decommission')) | set(recover_options)}
+               'decommission.yml': set(option_specs('decommission')) | set(recover_options),
+               'audit.yml': set(option_specs('audit'))}
     for name, template in templates.items():
         playbook = os.path.join(ROOT, template['playbook'])
         assert os.path.isfile(playbook) and template['playbook'].startswith('playbooks/'), name
@@ -306,11 +307,12 @@ def test_every_job_template_gets_the_direct_link_credential_and_the_backup_its_p
     assert created['credential'][CREDENTIAL_NAME]['credential_type'] == 'IBM Cloud Direct Link'
 
 
-def test_backup_and_verify_run_daily_and_the_rehearsal_workflow_weekly(created):
+def test_backup_and_verify_run_daily_the_rehearsal_workflow_and_the_audit_weekly(created):
     scheduled = {schedule['unified_job_template']: schedule['rrule'] for schedule in created['schedule'].values()}
-    assert set(scheduled) == {'Direct Link backup', 'Direct Link verify', 'Direct Link weekly rehearsal'}
+    weekly = {'Direct Link weekly rehearsal', 'Direct Link audit'}
+    assert set(scheduled) == {'Direct Link backup', 'Direct Link verify'} | weekly
     for name, rrule in scheduled.items():
-        every = 'WEEKLY;INTERVAL=1;BYDAY=MO' if name == 'Direct Link weekly rehearsal' else 'DAILY;INTERVAL=1'
+        every = 'WEEKLY;INTERVAL=1;BYDAY=MO' if name in weekly else 'DAILY;INTERVAL=1'
         assert re.fullmatch(r'DTSTART;TZID=UTC:\d{8}T\d{6} RRULE:FREQ=' + every, rrule), rrule
     assert all(schedule['enabled'] is True for schedule in created['schedule'].values())
 
@@ -427,3 +429,10 @@ def test_the_installer_unpacks_only_the_awx_collection(tmp_path):
     found = sorted(os.path.relpath(os.path.join(path, name), tmp_path / 'staging')
                    for path, _dirs, names in os.walk(tmp_path / 'staging') for name in names)
     assert found == ['ansible_collections/awx/awx/MANIFEST.json', 'ansible_collections/awx/awx/plugins/modules/project.py']
+
+
+def test_the_audit_rates_the_live_account_and_fails_on_a_single_point_of_failure(created):
+    audit = created['job_template']['Direct Link audit']
+    assert audit['extra_vars']['audit_backup_dir'] == ''  # the account, not the synced backup inventory
+    assert audit['extra_vars']['audit_fail_on'] == 'spof'
+    assert audit['notification_templates_error'] == [NOTIFICATION]
