@@ -1,7 +1,8 @@
 """`make demo`: the whole Direct Link disaster-recovery drill against the bundled simulator.
 
-Seeds a realistic account, backs it up, fails a location, recovers its gateways into another location, verifies
-the result and prints a summary.  Every step runs the collection's real playbooks through ``ansible-playbook``;
+Seeds a realistic account, backs it up, audits its redundancy, rehearses, fails a location (its gateways stay
+listed, their links down), recovers its gateways into another location, verifies, deletes the old gateways with the
+decommission and prints a summary.  Every step runs the collection's real playbooks through ``ansible-playbook``;
 the simulator is a separate process on a loopback port, started and stopped here by its PID.
 """
 
@@ -21,6 +22,7 @@ PLAN_FILE = os.path.join(ROOT, 'tools', 'demo', 'dr-plan.yml')
 FAILED_LOCATION = 'dal10'
 DEMO_ACCOUNT = '4111d05f36894e3cb9b46a43556d9000'
 DEDICATED_REPLACEMENT = 'dal10-dedicated-macsec-dr'
+DECOMMISSION_FILE = os.path.join(OUTPUT, 'decommission.yml')
 
 
 def banner(text):
@@ -81,6 +83,8 @@ def main():
 
         steps = [
             ('backup', 'Back up every gateway as Ansible host vars', ['-e', f'backup_dir={BACKUP_DIR}']),
+            ('audit', 'Audit the redundancy of the backup (no credentials needed)',
+             ['-e', f'backup_dir={BACKUP_DIR}', '-e', f'audit_report_dir={OUTPUT}']),
             ('rehearse', 'Rehearse the recovery in a private simulator (time to recover)',
              ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}', '-e', f"rehearse_dir={os.path.join(OUTPUT, 'rehearsal')}"]),
         ]
@@ -95,9 +99,15 @@ def main():
             print_tree(BACKUP_DIR)
 
         if not any(code for _t, code, _s, _m in summary):
-            banner(f'Disaster: location {FAILED_LOCATION} is lost')
-            print(json.dumps(sim.disaster(location=FAILED_LOCATION, mode='lost')))
+            banner(f'Disaster: location {FAILED_LOCATION} is down')
+            print(json.dumps(sim.disaster(location=FAILED_LOCATION, mode='down')))
             recover = ['-i', BACKUP_DIR, '-e', f'@{PLAN_FILE}', '-e', f'recover_report_dir={OUTPUT}', '-f', '20']
+            # The transit-mode gateway stays: its Transit Gateway connection is deleted from the transit gateway first,
+            # and the decommission refuses a gateway that still has one.
+            with open(DECOMMISSION_FILE, 'w', encoding='utf-8') as stream:
+                stream.write(f'decommission_gateways: [{FAILED_LOCATION}-connect-primary, {FAILED_LOCATION}-dedicated-macsec]\n')
+            decommission = ['-e', f'backup_dir={BACKUP_DIR}', '-e', f'@{PLAN_FILE}', '-e', f'@{DECOMMISSION_FILE}',
+                            '-e', f'decommission_report_dir={OUTPUT}']
             for name, title, args in (
                 ('recover', 'Recover into another location (check mode: the plan)', recover + ['--check']),
                 ('recover', 'Recover into another location', recover),
@@ -105,6 +115,9 @@ def main():
                 ('advance', 'The new cross-connect is patched: the dedicated gateway is provisioned', []),
                 ('recover', 'Re-run the recovery: the dedicated gateway gets its virtual connections', recover),
                 ('recover', 'Re-run the recovery: nothing left to do', recover),
+                ('decommission', 'Decommission two old gateways (check mode: what would go)', decommission + ['--check']),
+                ('decommission', 'Decommission two old gateways, virtual connections first',
+                 decommission),
             ):
                 banner(title)
                 if name == 'advance':
@@ -114,7 +127,7 @@ def main():
                 summary.append((title, code, seconds, mutations))
                 if code:
                     break
-            print_account(sim, 'The account after the recovery')
+            print_account(sim, 'The account after the recovery and the decommission')
 
     banner('Summary')
     print(f"{'step':70} {'result':7} {'seconds':>8} {'mutating requests':>18}")
