@@ -4,7 +4,9 @@ no journal; and the writer's lock and journal refuse anything that is not the co
 import json
 import os
 
+import backup_writer
 import pytest
+from backup_writer import write
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
@@ -14,21 +16,9 @@ GATEWAY = {'id': 'g1', 'name': 'gw-1', 'type': 'connect', 'speed_mbps': 1000, 'b
 HOST = 'gw_1'
 
 
-def write(root, relative, text):
-    path = os.path.join(str(root), relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, 'w', encoding='utf-8') as stream:
-        stream.write(text)
-    return path
-
-
 def write_backup(root, gateway_text=None):
     """A backup as backup_store writes it (one gateway); ``gateway_text`` replaces its file, checksum included."""
-    text = gateway_text if gateway_text is not None else files.gateway_document(HOST, GATEWAY)
-    write(root, os.path.join(files.HOST_VARS, HOST, files.GATEWAY_FILE), text)
-    entries = {HOST: {'name': GATEWAY['name'], 'id': 'g1', 'present': True, 'file': 'x', 'sha256': files.sha256(text)}}
-    write(root, files.MANIFEST, files.manifest_document({}, 'direct_link_gateways', entries))
-    write(root, files.INVENTORY, files.inventory_document('direct_link_gateways', entries))
+    backup_writer.write_backup(root, GATEWAY, HOST, text=gateway_text)
 
 
 def problems(root):

@@ -2,6 +2,8 @@
 
 import os
 
+import backup_writer
+
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery
 
@@ -10,21 +12,8 @@ GATEWAY = {'id': 'g1', 'name': 'gw-{{ lookup("pipe", "id") }}', 'type': 'connect
 
 
 def write_backup(root, gateway=None, text=None):
-    host = 'gw'
-    document = text if text is not None else files.gateway_document(host, gateway or GATEWAY)
-    path = files.gateway_path(str(root), host)
-    os.makedirs(os.path.dirname(path))
-    with open(path, 'w', encoding='utf-8') as stream:
-        stream.write(document)
-    entries = {host: {'name': GATEWAY['name'], 'id': 'g1', 'present': True, 'file': 'x',
-                      'sha256': files.sha256(document)}}
-    manifest = os.path.join(str(root), files.MANIFEST)
-    os.makedirs(os.path.dirname(manifest))
-    with open(manifest, 'w', encoding='utf-8') as stream:
-        stream.write(files.manifest_document({}, 'direct_link_gateways', entries))
-    with open(os.path.join(str(root), files.INVENTORY), 'w', encoding='utf-8') as stream:
-        stream.write(files.inventory_document('direct_link_gateways', entries))
-    return path
+    """The one-gateway backup of host ``gw``; returns its gateway file."""
+    return backup_writer.write_backup(root, gateway or GATEWAY, 'gw', text=text)
 
 
 def test_a_clean_backup_reads_back_and_template_text_stays_data(tmp_path):

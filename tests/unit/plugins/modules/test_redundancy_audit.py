@@ -2,6 +2,7 @@
 
 import os
 
+import backup_writer
 import pytest
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
@@ -14,20 +15,9 @@ GATEWAY = {'id': 'g1', 'name': 'gw-1', 'type': 'connect', 'speed_mbps': 1000, 'b
 HOST = 'gw_1'
 
 
-def write(root, relative, text):
-    path = os.path.join(str(root), relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, 'w', encoding='utf-8') as stream:
-        stream.write(text)
-
-
 def write_backup(root, gateway):
-    """A one-gateway backup as backup_store writes it, the manifest naming its account."""
-    text = files.gateway_document(HOST, gateway)
-    write(root, os.path.join(files.HOST_VARS, HOST, files.GATEWAY_FILE), text)
-    entries = {HOST: {'name': gateway['name'], 'id': 'g1', 'present': True, 'file': 'x', 'sha256': files.sha256(text)}}
-    write(root, files.MANIFEST, files.manifest_document({'account_id': 'acct'}, 'direct_link_gateways', entries))
-    write(root, files.INVENTORY, files.inventory_document('direct_link_gateways', entries))
+    """A one-gateway backup as backup_store writes it, the manifest naming its account; returns its directory."""
+    backup_writer.write_backup(root, gateway, HOST, source={'account_id': 'acct'})
     return str(root)
 
 

@@ -1,12 +1,11 @@
 """The rehearsal's plan file (read as data by the rehearsed runs) and how a failed rehearsed run is reported."""
 
-import os
 
+import backup_writer
 from ansible.module_utils._internal._datatag import AnsibleTagHelper  # pylint: disable=import-error
 from ansible.parsing.dataloader import DataLoader
 from ansible.template import Templar, trust_as_template
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import _rehearsal_plan as rehearsal_plan
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.modules import _rehearsal_report as rehearsal_report
 
@@ -48,14 +47,7 @@ def test_a_virtual_connection_the_plan_skips_adds_no_manual_step_to_the_estimate
                'location_name': 'dal10', 'read_only': {'crn': 'crn:v1:bluemix:public:directlink:dal10:a/mine::connect:g1'},
                'virtual_connections': [{'name': 'vc', 'type': 'vpc', 'network_id': other_account_vpc,
                                         'read_only': {'status': 'rejected'}}]}
-    text = files.gateway_document('gw', gateway)
-    os.makedirs(tmp_path / 'host_vars' / 'gw')
-    (tmp_path / 'host_vars' / 'gw' / 'direct_link.yml').write_text(text)
-    entries = {'gw': {'name': 'gw', 'id': 'g1', 'present': True, 'file': 'host_vars/gw/direct_link.yml',
-                      'sha256': files.sha256(text)}}
-    os.makedirs(tmp_path / 'group_vars' / 'all')
-    (tmp_path / files.MANIFEST).write_text(files.manifest_document({'account_id': 'mine'}, 'direct_link_gateways', entries))
-    (tmp_path / files.INVENTORY).write_text(files.inventory_document('direct_link_gateways', entries))
+    backup_writer.write_backup(tmp_path, gateway, 'gw', source={'account_id': 'mine'})
     desired = {key: value for key, value in gateway.items() if key not in ('id', 'read_only')}
     params = {'backup_dir': str(tmp_path), 'plan': {}, 'recovery_seconds': 60.0, 'runs': [], 'lead_times': {},
               'report_dir': str(tmp_path), 'gateways_after': [{'name': 'gw', 'operational_status': 'provisioned'}]}
