@@ -15,7 +15,7 @@ backup file that describes each gateway (``docs/schemas/decommission-report.sche
 import datetime
 import difflib
 import os
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, recovery, report_files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
@@ -27,6 +27,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle
     wait_for_vcs_settled,
 )
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.problems import Problem, of_gateway
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes import BackupSection, Gateway
 
 PLAN_KEYS = ('decommission_gateways', 'decommission_locations', 'decommission_force')
 ROLE_KEYS = ('decommission_backup_dir', 'decommission_report_dir', 'decommission_wait_timeout', 'decommission_max_concurrency')
@@ -73,7 +74,7 @@ class Selection:
             )
         return problems
 
-    def selects(self, gateway: dict) -> bool:
+    def selects(self, gateway: Gateway) -> bool:
         """Whether a backed-up gateway is selected: named, or at a named location."""
         names = self.gateways if isinstance(self.gateways, list) else []
         locations = self.locations if isinstance(self.locations, list) else []
@@ -96,11 +97,11 @@ class Candidate:
     and then recorded in the report as ``forced_past``.
     """
 
-    def __init__(self, host: str, section: dict, entry: dict):
+    def __init__(self, host: str, section: BackupSection, entry: dict):
         self.host = host
         self.section = section
         self.entry = entry
-        self.original: dict = section['gateway']
+        self.original: Gateway = section['gateway']
         self.live: Optional[dict] = None
         self.replacement: Optional[dict] = None
         self.replacement_name: Optional[str] = None
@@ -193,7 +194,8 @@ def _as_backed_up(candidate: Candidate) -> recovery.Replacement:
         for vc in candidate.original.get('virtual_connections') or []
         if recovery.backup_vc_status(vc) not in recovery.INACTIVE_VC_STATUSES
     ]
-    described.desired = dict({key: value for key, value in candidate.original.items() if key != 'read_only'}, virtual_connections=active)
+    described.desired = cast(Gateway, dict({key: value for key, value in candidate.original.items() if key != 'read_only'},
+                                           virtual_connections=active))
     return described
 
 

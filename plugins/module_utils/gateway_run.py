@@ -7,6 +7,8 @@ Shared by the ``gateway`` module (one gateway per invocation) and the ``gateways
 invocation, each on its own worker thread).
 """
 
+from typing import cast
+
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, gateway_fields, normalize, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog, catalog_problems
@@ -25,6 +27,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle
     wait_for_gateway,
     wait_for_gateway_gone,
 )
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes import Gateway
 
 NOT_PATCHABLE = ('create_pending', 'configuring', 'delete_pending')
 
@@ -44,7 +47,7 @@ class GatewayRun:
         self.connection = connection
         self.check_mode = check_mode
         self.catalog = catalog or Catalog(connection)
-        self.desired = {key: params.get(key) for key in gateway_fields.argument_spec()}
+        self.desired = cast(Gateway, {key: params.get(key) for key in gateway_fields.argument_spec()})
         self.actions = []
 
     def find(self):

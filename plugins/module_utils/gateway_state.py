@@ -9,10 +9,11 @@ Options left unset (``None``) are never compared, so a partial desired state cha
 
 import ipaddress
 import re
-from typing import Any
+from typing import Any, Optional, cast
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import normalize
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes import Gateway
 
 NAME_RE = re.compile(r'^([a-zA-Z]|[a-zA-Z][-_a-zA-Z0-9]*[a-zA-Z0-9])$')
 # IBM reserves these customer ASNs (Direct Link ordering documentation). The simulator keeps its own copy on purpose:
@@ -156,7 +157,7 @@ def canonical(field, value):
     return value
 
 
-def create_template(desired):
+def create_template(desired: Gateway) -> dict[str, Any]:
     """The API template that creates the desired gateway: the field table's VALUE rows as they are, its references
     wrapped as identity objects, the structured fields through their converters (the inverse of normalize.gateway)."""
     template: dict[str, Any] = {'global': bool(desired.get('global')), 'metered': bool(desired.get('metered'))}
@@ -176,7 +177,7 @@ def create_template(desired):
         template['bfd_config'] = canonical('bfd_config', desired['bfd_config'])
     for name in REPLACEABLE_LISTS:
         if desired.get(name):
-            template[name] = canonical(name, desired[name])
+            template[name] = canonical(name, desired.get(name))
     if desired.get('macsec'):
         macsec = canonical('macsec', desired['macsec'])
         macsec['caks'] = [{'key': {'crn': cak['key']}, 'name': cak['name'], 'session': cak['session']} for cak in macsec['caks']]
@@ -203,7 +204,7 @@ class Difference:
         return actions + [f'replace {field}' for field in sorted(self.replace)]
 
 
-def difference(desired, current):
+def difference(desired: Gateway, current: Gateway) -> 'Difference':
     """Compare a desired state with the live option-shaped gateway; immutable differences are collected, not patched."""
     result = Difference()
     for field in IMMUTABLE:
@@ -237,9 +238,10 @@ def immutable_message(name, differences):
             'create a new gateway (for example under another name) instead; this module never replaces a gateway.')
 
 
-def predicted(desired, current=None):
+def predicted(desired: Gateway, current: Optional[Gateway] = None) -> Gateway:
     """The option-shaped gateway expected after the change (for check mode and diff)."""
-    result = {key: value for key, value in (current or {}).items() if key not in ('read_only', 'virtual_connections')}
+    result: dict[str, Any] = {key: value for key, value in (current or {}).items()
+                              if key not in ('read_only', 'virtual_connections')}
     for field, value in desired.items():
         if value is None or field in ('read_only', 'virtual_connections'):
             continue
@@ -247,4 +249,4 @@ def predicted(desired, current=None):
             result.pop(field, None)
         elif field != 'id' or current:
             result[field] = canonical(field, value)
-    return result
+    return cast(Gateway, result)

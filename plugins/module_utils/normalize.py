@@ -9,7 +9,18 @@ virtual connections and CAKs are sorted by name, so the same account always give
 See docs/architecture.md for the full shape.
 """
 
+from typing import Any, cast
+
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields as fields
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes import (
+    AsPrepend,
+    Bfd,
+    Cak,
+    Gateway,
+    Macsec,
+    RouteFilter,
+    VirtualConnection,
+)
 
 # Keys copied as they are, when the API reports them (the field table's VALUE rows).
 SCALAR_FIELDS = fields.names(api=fields.VALUE)
@@ -40,39 +51,40 @@ def accounts_text(accounts):
     return '; '.join(f"{account}: {', '.join(labels)}" for account, labels in sorted(accounts.items()))
 
 
-def route_filter(item):
+def route_filter(item) -> RouteFilter:
     """A route filter as an option: action, prefix, and ge/le when set."""
-    result = {'action': item['action'], 'prefix': item['prefix']}
-    for bound in ('ge', 'le'):
-        if item.get(bound):
-            result[bound] = item[bound]
+    result: RouteFilter = {'action': item['action'], 'prefix': item['prefix']}
+    if item.get('ge'):
+        result['ge'] = item['ge']
+    if item.get('le'):
+        result['le'] = item['le']
     return result
 
 
-def as_prepend(item):
+def as_prepend(item) -> AsPrepend:
     """An AS prepend as an option: length, policy, and specific_prefixes when set."""
-    result = {'length': item['length'], 'policy': item['policy']}
+    result: AsPrepend = {'length': item['length'], 'policy': item['policy']}
     prefixes = item.get('specific_prefixes') or [p for p in (item.get('prefix') or '').split(',') if p]
     if prefixes:
         result['specific_prefixes'] = list(prefixes)
     return result
 
 
-def cak(item):
+def cak(item) -> Cak:
     """A MACsec CAK as an option: name, key CRN, session."""
     return {'name': item['name'], 'key': item['key']['crn'], 'session': item['session']}
 
 
-def macsec(config, caks):
+def macsec(config, caks) -> Macsec:
     """The MACsec configuration of a gateway as an option."""
-    result = {key: config[key] for key in MACSEC_CONFIG_FIELDS if config.get(key) is not None}
+    result = cast(Macsec, {key: config[key] for key in MACSEC_CONFIG_FIELDS if config.get(key) is not None})
     result['caks'] = sorted((cak(item) for item in caks), key=lambda item: (item['session'] != 'primary', item['name']))
     return result
 
 
-def virtual_connection(item):
+def virtual_connection(item) -> VirtualConnection:
     """A virtual connection as an option, its computed fields under ``read_only``."""
-    result = {'name': item['name'], 'type': item['type']}
+    result: VirtualConnection = {'name': item['name'], 'type': item['type']}
     if item.get('network_id'):
         result['network_id'] = item['network_id']
     result['read_only'] = {key: item[key] for key in ('id', 'status', 'created_at', 'network_account') if key in item}
@@ -80,22 +92,24 @@ def virtual_connection(item):
 
 
 def gateway(api_gateway, virtual_connections=None, export_filters=None, import_filters=None, macsec_config=None,
-            macsec_caks=None, status=None, include_as_prepends=True):
+            macsec_caks=None, status=None, include_as_prepends=True) -> Gateway:
     """An API gateway (plus the sub-resources fetched for it) as an option-shaped dict.
 
     Sub-resource arguments left as None were not requested and are omitted from the result.
     """
-    result = {key: api_gateway[key] for key in SCALAR_FIELDS if api_gateway.get(key) is not None}
+    # The field table's scalar and identity rows: keys from the table, so the dict is typed once it is complete.
+    values: dict[str, Any] = {key: api_gateway[key] for key in SCALAR_FIELDS if api_gateway.get(key) is not None}
     for key, attribute in IDENTITY_FIELDS:
         value = (api_gateway.get(key) or {}).get(attribute)
         if value:
-            result[key] = value
+            values[key] = value
+    result = cast(Gateway, values)
     read_only = {key: value for key, value in api_gateway.items()
                  if key not in SCALAR_FIELDS and key not in dict(IDENTITY_FIELDS)
                  and key not in ('bfd_config', 'as_prepends', 'macsec') and value is not None}
     bfd = api_gateway.get('bfd_config')
     if bfd:
-        result['bfd_config'] = {key: bfd[key] for key in ('interval', 'multiplier') if bfd.get(key) is not None}
+        result['bfd_config'] = cast(Bfd, {key: bfd[key] for key in ('interval', 'multiplier') if bfd.get(key) is not None})
         read_only.update({key: bfd[key] for key in ('bfd_status', 'bfd_status_updated_at') if key in bfd})
     if include_as_prepends and not api_gateway.get('cross_account'):
         result['as_prepends'] = [as_prepend(item) for item in api_gateway.get('as_prepends') or []]

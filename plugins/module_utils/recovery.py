@@ -10,6 +10,7 @@ gateway into the desired state of its replacement (new location, port, router, n
 
 import ipaddress
 import os
+from typing import Any, cast
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields
@@ -17,6 +18,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurren
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import OFFERINGS, catalog_problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import difference, validate
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes import BackupSection, Gateway
 
 PLAN_KEYS = ('recover_location_map', 'recover_port_map', 'recover_router_map', 'recover_network_map',
              'recover_name_template', 'recover_limit', 'recover_bgp', 'recover_macsec', 'recover_accept_missing',
@@ -55,9 +57,9 @@ class Backup:
     """The gateways of a backup directory, by host, and every problem found reading it."""
 
     def __init__(self):
-        self.gateways = {}
-        self.problems = []
-        self.manifest = {}
+        self.gateways: dict[str, BackupSection] = {}
+        self.problems: list[str] = []
+        self.manifest: dict[str, Any] = {}
 
 
 def _read_yaml(root, relative, problems):
@@ -500,14 +502,14 @@ def vpc_region(crn):
 class Replacement:
     """One gateway to recover: where it was, what replaces it, and what was found wrong."""
 
-    def __init__(self, host, section):
+    def __init__(self, host: str, section: BackupSection):
         self.host = host
-        self.original = section['gateway']
+        self.original: Gateway = section['gateway']
         self.source = section.get('source') or {}
         self.missing = section.get('missing') or []
-        self.desired = {}
-        self.problems = []
-        self.notes = {}
+        self.desired: Gateway = {}
+        self.problems: list[str] = []
+        self.notes: dict[str, Any] = {}
 
     def where(self):
         """How problems refer to this gateway."""
@@ -525,7 +527,7 @@ def replacements(plan, selected, catalog):
 def remap(replacement, plan, catalog):
     """Fill ``replacement.desired`` from the backup and the plan; record problems."""
     original = replacement.original
-    desired = {key: value for key, value in original.items() if key not in ('id', 'read_only')}
+    desired = cast(Gateway, {key: value for key, value in original.items() if key not in ('id', 'read_only')})
     old_location = original.get('location_name')
     new_location = plan.location_map.get(old_location, old_location)
     desired['location_name'] = new_location
