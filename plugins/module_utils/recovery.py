@@ -13,7 +13,7 @@ import os
 from typing import Any, cast
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import OFFERINGS, catalog_problems
@@ -747,16 +747,13 @@ def drift(replacement, live):
     drifts = [f'{where}: {field} is {live.get(field)!r}, backup has {wanted!r}' for field, _current, wanted in diff.immutable]
     drifts += [f'{where}: {field} is {live.get(field)!r}, backup has {desired.get(field)!r}' for field in sorted(diff.patch)]
     drifts += [f'{where}: {field} differ from the backup' for field in sorted(diff.replace)]
-    live_vcs = {vc['name']: vc for vc in live.get('virtual_connections') or []}
+    # The virtual connections by the state module's own plan: what it would create is missing, what it refuses to
+    # change (another type or network) is drift; transit connections are the Transit Gateway's, never compared.
+    desired_vcs = [] if desired.get('connection_mode') == 'transit' else desired.get('virtual_connections') or []
+    vc_plan = vc_state.plan(live, desired_vcs, live.get('virtual_connections') or [])
+    drifts += [f'{where}: {problem}' for problem in vc_plan.problems]
     provisioned = (live.get('read_only') or {}).get('operational_status') == 'provisioned'
     pending: list[str] = []
-    for vc in desired.get('virtual_connections') or []:
-        if vc['type'] == 'transit' or desired.get('connection_mode') == 'transit':
-            continue
-        current = live_vcs.get(vc['name'])
-        if current is None:
-            (drifts if provisioned else pending).append(f"{where}: virtual connection {vc['name']} is missing")
-        elif current.get('network_id') != vc.get('network_id') or current['type'] != vc['type']:
-            drifts.append(f"{where}: virtual connection {vc['name']} connects {current.get('network_id') or current['type']}, "
-                          f"backup has {vc.get('network_id') or vc['type']}")
+    for vc in vc_plan.create:
+        (drifts if provisioned else pending).append(f"{where}: virtual connection {vc['name']} is missing")
     return drifts, pending

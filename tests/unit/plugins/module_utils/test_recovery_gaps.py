@@ -177,3 +177,27 @@ def test_malformed_macsec_settings_in_a_backup_are_problems_not_tracebacks():
         "gateway 'dal10-dedicated' (host dal10_dedicated): macsec.caks[0] must be {name: HEX, key: KEY_CRN, "
         "session: primary|fallback}, got 'k1' (in the backup)"]
     assert 'macsec' not in replacement.desired
+
+
+@pytest.mark.parametrize('status, where', [('provisioned', 0), ('awaiting_loa', 1)])
+def test_drift_of_virtual_connections_follows_the_state_modules_plan(status, where):
+    vpc = 'crn:v1:bluemix:public:is:us-south:a/x::vpc:r006-1'
+    replacement = remapped({}, section(vcs=[vc('up', 'attached'), vc('absent', 'attached'),
+                                            {'name': 'app', 'type': 'vpc', 'network_id': vpc}]))
+    live = dict(replacement.desired, read_only={'operational_status': status},
+                virtual_connections=[{'name': 'up', 'type': 'classic'},
+                                     {'name': 'app', 'type': 'vpc', 'network_id': vpc.replace('r006-1', 'r006-2')}])
+    drifts, pending = recovery.drift(replacement, live)
+    prefix = "gateway 'dal10-dedicated' (host dal10_dedicated): "
+    assert drifts[0] == (prefix + f"virtual connection 'app' has network_id {vpc.replace('r006-1', 'r006-2')!r}, desired "
+                         f"{vpc!r}: it cannot change; delete it and create a new one")
+    # Missing: drift once the gateway is provisioned, pending while it cannot have virtual connections yet.
+    assert (drifts[1:], pending)[where] == [prefix + 'virtual connection absent is missing']
+    assert len(drifts) + len(pending) == 2
+
+
+def test_a_transit_mode_gateway_has_no_virtual_connection_drift():
+    replacement = remapped({}, section(vcs=[vc('tgw', 'attached')]))
+    replacement.desired['connection_mode'] = 'transit'
+    live = dict(replacement.desired, virtual_connections=[], read_only={'operational_status': 'provisioned'})
+    assert recovery.drift(replacement, live) == ([], [])
