@@ -28,7 +28,7 @@ help:
 	@echo "make setup  create $(VENV) and install the collection, its dependencies and the simulator"
 	@echo "make rehearse  rehearse the recovery of REHEARSE_BACKUP with REHEARSE_PLAN in a private simulator"
 	@echo "make docs   build the HTML documentation site into tests/output/docs/html and check it in a headless browser"
-	@echo "make bench  run the benchmarks (not part of make test)"
+	@echo "make bench  run the benchmarks (not part of make test) and regenerate docs/performance.md"
 
 setup: $(STAMP) $(COLLECTION_LINK) $(AWX_COLLECTION)
 
@@ -95,8 +95,10 @@ REHEARSE_PLAN ?= tools/demo/dr-plan.yml
 rehearse: setup
 	$(BIN)/ansible-playbook -i $(REHEARSE_BACKUP) cloud_dr.ibm_direct_link.rehearse -e @$(REHEARSE_PLAN)
 
+# The benchmarks write bench-results/bench.json; docs/performance.md is generated from it (commit it after a run).
 bench: setup
 	PYTHONPATH=$(COLLECTIONS):$(CURDIR)/tests/support $(BIN)/python tests/perf/bench.py
+	$(BIN)/python tools/perf_page.py
 
 clean:
 	rm -rf $(VENV) tests/output demo-output bench-results

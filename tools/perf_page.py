@@ -6,39 +6,44 @@ the document (a run with --only) are left out of the page.
     python tools/perf_page.py [BENCH_JSON [PAGE]]
 """
 
+from __future__ import annotations
+
 import json
 import os
 import sys
+from typing import Any
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 DEFAULT_INPUT = os.path.join(ROOT, 'bench-results', 'bench.json')
 DEFAULT_OUTPUT = os.path.join(ROOT, 'docs', 'performance.md')
 TOP_TASKS = 8
 
+Document = dict[str, Any]  # bench.json, or one part of it
 
-def seconds(value):
+
+def seconds(value: float | None) -> str:
     """``12.3 s``, or a dash when the value is missing."""
     return '–' if value is None else f'{value:.1f} s'
 
 
-def ratio(value):
+def ratio(value: float | None) -> str:
     """``12.1×``, or a dash."""
     return '–' if value is None else f'{value:.1f}×' if value >= 10 else f'{value:.2f}×'
 
 
-def megabytes(value):
+def megabytes(value: float | None) -> str:
     """``174 MB``, or a dash."""
     return '–' if value is None else f'{value:.0f} MB'
 
 
-def table(header, rows):
+def table(header: list[str], rows: list[list[Any]]) -> list[str]:
     """A Markdown table."""
     lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
     lines += ['| ' + ' | '.join(str(cell) for cell in row) + ' |' for row in rows]
     return lines + ['']
 
 
-def run_line(document):
+def run_line(document: Document) -> list[str]:
     """Where and when the numbers were measured."""
     machine, run = document.get('machine', {}), document.get('run', {})
     commit = (run.get('git_commit') or 'unknown')[:12] + (' with uncommitted changes' if run.get('git_dirty') else '')
@@ -52,7 +57,7 @@ def run_line(document):
             '', 'One run: repeated runs vary by about 10 %, more when the machine is shared.', '']
 
 
-def goals_section(document):
+def goals_section(document: Document) -> list[str]:
     """Every goal with its target, what was measured and whether it was met."""
     found = document.get('goals', {})
     if not found:
@@ -63,10 +68,10 @@ def goals_section(document):
         rows.append([record['description'], f"{record['comparison']} {record['limit']}{record['unit'] and ' ' + record['unit']}",
                      measured, 'met' if record['passed'] else '**missed**'])
     return ['## Goals', '', f"{document.get('goals_passed', 0)} of {len(found)} met.", ''] + table(
-        ['goal', 'target', 'measured', ''], rows)
+        ['goal', 'target', 'measured', 'verdict'], rows)
 
 
-def gather_section(scenarios):
+def gather_section(scenarios: Document) -> list[str]:
     """gateway_info at several ceilings, the no-latency floor, and against a rate limit."""
     lines = []
     gather = scenarios.get('gather')
@@ -84,11 +89,12 @@ def gather_section(scenarios):
                   f"prepends, 50 ms per request. Baseline: one request at a time, "
                   f"{seconds(gather['defaults']['baseline_seconds'])} (measured for 20 gateways, "
                   f"{seconds(sequential.get('wall_seconds'))} for {sequential.get('requests')} requests, and scaled). "
-                  f"The default ceiling is `{gather.get('default')}`.", '']
+                  f"The default ceiling is `max_concurrency: {str(gather.get('default')).rsplit('_', 1)[-1]}`.", '']
         lines += table(['ceiling', 'wall', 'requests', 'failed', 'peak PSS', 'speedup'], rows)
-        lines += [f"The same play with no latency at all takes {seconds(floor.get('wall_seconds'))}: what Ansible and "
-                  f"the client's own work cost, so no ceiling can beat {ratio(floor.get('best_possible_speedup'))} "
-                  'on this machine.', '']
+        lines += [f"The same play with no latency at all takes {seconds(floor.get('wall_seconds'))}: "
+                  '`ansible-playbook`, one module start (the IBM SDK imports all of its services) and the client\'s '
+                  'own work per request, on the same cores as the simulator; so no ceiling can beat '
+                  f"{ratio(floor.get('best_possible_speedup'))} on this machine.", '']
     limited = scenarios.get('gather_rate_limited')
     if limited:
         rate = limited['rate_limit']
@@ -101,11 +107,12 @@ def gather_section(scenarios):
                   f"({limited.get('rate_limited_first_second')} within the first second of requests, "
                   f"{limited.get('rate_limited_after_first_second')} after), "
                   f"{limited['errors_other_than_429']} other errors. 429s per second from the first request: "
-                  f"{', '.join(str(count) for count in per_second) or 'none'}.", '']
+                  f"{', '.join(str(count) for count in per_second) or 'none'}.", '',
+                  'How the client learns the rate: [Request rate](architecture.md#request-rate-adaptivelimiter).', '']
     return lines
 
 
-def backup_section(scenarios):
+def backup_section(scenarios: Document) -> list[str]:
     """Backups of 200 to 2000 gateways."""
     backup = scenarios.get('backup_scale')
     if not backup:
@@ -129,7 +136,7 @@ RECOVER_LABELS = {
 }
 
 
-def recover_section(scenarios):
+def recover_section(scenarios: Document) -> list[str]:
     """Recoveries: wall time against the provisioning floor and the sequential sum, and where the time goes."""
     present = [name for name in RECOVER_LABELS if name in scenarios]
     if not present:
@@ -141,7 +148,9 @@ def recover_section(scenarios):
             for name, numbers in ((name, scenarios[name]) for name in present)]
     lines = ['## Recover', '', 'The recover playbook after the loss of every gateway, each with 4 virtual connections; '
              'the simulator provisions a gateway in 3 s and a virtual connection in 1 s, so no recovery can take less '
-             'than 4 s (the floor); the baseline is the sequential sum (3 s + 4 × 1 s per gateway).', '']
+             'than 4 s (the floor); the baseline is the sequential sum (3 s + 4 × 1 s per gateway). The time above the '
+             'floor is Ansible\'s: the role\'s module runs (plan, token, create, verify, report) and `ansible-playbook` '
+             'itself, which the same recovery with no provisioning delays measures.', '']
     lines += table(['recovery', 'wall', 'over the floor', 'speedup', 'mutating', 'IAM tokens', 'peak PSS',
                     'without provisioning delays', 're-run'], rows)
     for name in present:
@@ -153,7 +162,7 @@ def recover_section(scenarios):
     return lines
 
 
-def render(document):
+def render(document: Document) -> str:
     """The whole page."""
     scenarios = document.get('scenarios', {})
     lines = ['# Performance', '',
@@ -174,7 +183,7 @@ def render(document):
     return '\n'.join(lines).rstrip('\n') + '\n'
 
 
-def main(argv):
+def main(argv: list[str]) -> int:
     """Read the document, write the page."""
     source = argv[1] if len(argv) > 1 else DEFAULT_INPUT
     target = argv[2] if len(argv) > 2 else DEFAULT_OUTPUT

@@ -39,14 +39,16 @@ def _without_read_only(gateway):
 class GatewayRun:
     """One gateway's run: find it, then create, update or delete it.
 
-    ``params`` holds the ``gateway`` module's options; ``catalog`` may be shared by the runs of one invocation.
+    ``params`` holds the ``gateway`` module's options; ``catalog`` may be shared by the runs of one invocation, and so
+    may ``poller`` (a ``GatewayListPoller``: the runs then await their gateways with shared list requests).
     """
 
-    def __init__(self, connection, params, check_mode, catalog=None):
+    def __init__(self, connection, params, check_mode, catalog=None, poller=None):
         self.params = params
         self.connection = connection
         self.check_mode = check_mode
         self.catalog = catalog or Catalog(connection)
+        self.poller = poller
         self.desired = cast(Gateway, {key: params.get(key) for key in gateway_fields.argument_spec()})
         self.actions = []
 
@@ -123,12 +125,18 @@ class GatewayRun:
             before = _without_read_only(current)
             api_gateway, changed = self.update(api_gateway, current, etags)
         if self.params['wait'] and not self.check_mode and api_gateway.get('id'):
-            api_gateway = wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'])
+            api_gateway = self.await_gateway(api_gateway)
         after = predicted(self.desired, current)
         after['read_only'] = normalize.gateway(api_gateway)['read_only'] if api_gateway.get('id') else {}
         vc_results, vc_changed = self.virtual_connections(api_gateway)
         return {'changed': changed or vc_changed, 'gateway': after, 'virtual_connections': vc_results,
                 'actions': self.actions, 'diff': {'before': before, 'after': _without_read_only(after)}}
+
+    def await_gateway(self, api_gateway):
+        """Wait until the gateway is provisioned (or at the LOA stage), through the shared poller when there is one."""
+        if self.poller is not None:
+            return self.poller.wait(api_gateway, self.params['wait_timeout'])
+        return wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'])
 
     def create(self):
         """Create the gateway (predicted in check mode)."""
@@ -154,7 +162,7 @@ class GatewayRun:
             if not self.params['wait']:
                 raise DirectLinkError(f"Gateway '{api_gateway['name']}' is {api_gateway['operational_status']} and cannot "
                                       'be changed until it is provisioned; run with wait: true to wait for it')
-            api_gateway = wait_for_gateway(self.connection, api_gateway, self.params['wait_timeout'])
+            api_gateway = self.await_gateway(api_gateway)
         if diff.patch:
             api_gateway = api.update_gateway(self.connection, api_gateway['id'], diff.patch)
         for field, items in sorted(diff.replace.items()):

@@ -54,8 +54,8 @@ attributes:
     description: Returns each changed gateway before and after the change.
     support: full
 notes:
-  - Gateways waiting for their lifecycle hold no request slot, so all of them (up to 200) are awaited together, with at
-    most O(max_concurrency) requests in flight.
+  - Gateways waiting for their lifecycle hold no request slot, so all of them (up to 1000) are awaited together, with at
+    most O(max_concurrency) requests in flight. One C(GET /gateways) per poll round serves every gateway awaited.
   - Dedicated gateways stop at the LOA stage; their virtual connections are created by a later run, once the
     cross-connect is in place and the gateway is provisioned.
 """
@@ -128,12 +128,13 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurren
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_fields import argument_spec as gateway_argument_spec
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_poller import GatewayListPoller
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
-# Gateways awaited at once. Waiting threads hold no request slot (max_concurrency bounds the requests); this only
-# bounds the threads of one invocation.
-MAX_GATEWAYS_AT_ONCE = 200
+# Gateways awaited at once. Waiting threads hold no request slot (max_concurrency bounds the requests) and share one
+# list request per poll round (GatewayListPoller); this only bounds the threads of one invocation.
+MAX_GATEWAYS_AT_ONCE = 1000
 
 
 def desired_items(items):
@@ -175,7 +176,8 @@ def run_all(module):
     own = {g['name']: g for g in api.list_gateways(connection) if not g.get('cross_account')}
     options = dict(state='present', wait=params['wait'], wait_timeout=params['wait_timeout'],
                    purge_virtual_connections=False, max_concurrency=params['max_concurrency'])
-    runs = [GatewayRun(connection, dict(item, **options), module.check_mode, catalog) for item, _problems in checked]
+    poller = GatewayListPoller.for_connection(connection)
+    runs = [GatewayRun(connection, dict(item, **options), module.check_mode, catalog, poller) for item, _problems in checked]
     found = [run.find() if run.params.get('id') else own.get(run.desired['name']) for run in runs]
     problems = []
     for index, (run, live, (_item, item_problems)) in enumerate(zip(runs, found, checked)):

@@ -458,6 +458,17 @@ def machine():
             'load_average_start': [round(load, 2) for load in os.getloadavg()]}
 
 
+def document(about, run, scenarios):
+    """The JSON document of a run: the scenarios' numbers with the goals they meet or miss (each scenario lists its
+    goals)."""
+    found = goals(scenarios)
+    for goal_id, record in found.items():
+        scenarios[record['scenario']].setdefault('goals', []).append(goal_id)
+    return {'schema': SCHEMA, 'machine': about, 'run': run, 'scenarios': scenarios, 'goals': found,
+            'goals_passed': sum(record['passed'] for record in found.values()),
+            'goals_failed': [goal_id for goal_id, record in found.items() if not record['passed']]}
+
+
 def main(argv=None):
     """Run the scenarios; write (and print) the JSON document."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
@@ -481,16 +492,11 @@ def main(argv=None):
             scenarios[name] = SCENARIOS[name](workdir)
     run['seconds'] = round(time.monotonic() - started, 1)
     about['load_average_end'] = [round(load, 2) for load in os.getloadavg()]
-    found = goals(scenarios)
-    for goal_id, record in found.items():
-        scenarios[record['scenario']].setdefault('goals', []).append(goal_id)
-    document = {'schema': SCHEMA, 'machine': about, 'run': run, 'scenarios': scenarios, 'goals': found,
-                'goals_passed': sum(record['passed'] for record in found.values()),
-                'goals_failed': [goal_id for goal_id, record in found.items() if not record['passed']]}
+    result = document(about, run, scenarios)
     os.makedirs(os.path.dirname(os.path.abspath(options.output)), exist_ok=True)
     with open(options.output, 'w', encoding='utf-8') as stream:
-        json.dump(document, stream, indent=2, sort_keys=True)
-    json.dump(document, sys.stdout, indent=2, sort_keys=True)
+        json.dump(result, stream, indent=2, sort_keys=True)
+    json.dump(result, sys.stdout, indent=2, sort_keys=True)
     sys.stdout.write('\n')
     return 0
 
