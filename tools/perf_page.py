@@ -120,7 +120,8 @@ def backup_section(scenarios: Document) -> list[str]:
     rows = [[count, seconds(numbers['wall_seconds']), numbers['direct_link_requests'], numbers['iam_tokens'],
              f"{numbers['bytes_per_gateway'] / 1024:.1f} KB", megabytes(numbers.get('peak_pss_mb')),
              megabytes(numbers['peak_rss_mb']), seconds(numbers['rerun_wall_seconds']), numbers['rerun_mutating']]
-            for count, numbers in backup.items() if isinstance(numbers, dict)]
+            for count, numbers in sorted(backup.items(), key=lambda item: int(item[0]) if item[0].isdigit() else 0)
+            if isinstance(numbers, dict)]
     return ['## Backup', '', 'The backup playbook (with the catalog snapshot) of N gateways × 5 virtual connections, '
             f"no latency; {ratio(backup['growth_200_to_2000'])} the time for 10× the gateways. A re-run of an unchanged "
             'account writes nothing.', ''] + table(
@@ -149,14 +150,14 @@ def recover_section(scenarios: Document) -> list[str]:
     lines = ['## Recover', '', 'The recover playbook after the loss of every gateway, each with 4 virtual connections; '
              'the simulator provisions a gateway in 3 s and a virtual connection in 1 s, so no recovery can take less '
              'than 4 s (the floor); the baseline is the sequential sum (3 s + 4 × 1 s per gateway). The time above the '
-             'floor is Ansible\'s: the role\'s module runs (plan, token, create, verify, report) and `ansible-playbook` '
+             'floor is Ansible\'s: the role\'s module runs (plan, create, verify, report) and `ansible-playbook` '
              'itself, which the same recovery with no provisioning delays measures.', '']
     lines += table(['recovery', 'wall', 'over the floor', 'speedup', 'mutating', 'IAM tokens', 'peak PSS',
                     'without provisioning delays', 're-run'], rows)
     for name in present:
         tasks = scenarios[name].get('task_seconds') or {}
         if tasks:
-            top = list(tasks.items())[:TOP_TASKS]
+            top = sorted(tasks.items(), key=lambda item: -item[1])[:TOP_TASKS]  # the JSON's keys are sorted by name
             lines += [f"Where the time of {RECOVER_LABELS[name]} goes (longest tasks):", '']
             lines += table(['task', 'seconds'], [[f'`{task}`', f'{value:.2f}'] for task, value in top])
     return lines
