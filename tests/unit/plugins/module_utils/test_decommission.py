@@ -39,7 +39,8 @@ def live(gateway, gateway_id=None, status='provisioned', cross_account=False, **
     return found
 
 
-def replacement_of(gateway=ORIGINAL, **changes):
+def replacement_of(gateway=None, **changes):
+    gateway = gateway or ORIGINAL
     return live(gateway, 'r1', name=f"{gateway['name']}-dr", location_name='dal12', port='p2', **changes)
 
 
