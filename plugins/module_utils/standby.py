@@ -9,9 +9,11 @@ networks, route filters, BFD and MACsec policy, and AS prepends that make it the
 primary's prepends lengthened by ``standby_as_prepend_length`` (IBM: three or more) and one of that length for each
 policy the primary prepends no route of. With equal local preference BGP then takes the primary.
 
-Promoting swaps the two gateways' AS prepends, so that the standby is preferred; demoting swaps them back. Which
-side is preferred is read from the prepends themselves (the shorter AS path, as ``redundancy.primaries`` rates
-it), so both are idempotent and a sync of a promoted pair leaves the prepends alone.
+Promoting swaps the two gateways' AS prepends, so that the standby is preferred: the primary gets its own prepends
+lengthened, the standby the primary's. Demoting swaps them back. A pair is promoted when its prepends are exactly
+so (read from the gateways, nothing is stored elsewhere), so both are idempotent and a sync of a promoted pair leaves
+the prepends alone; a standby whose prepends were changed otherwise is drift, which a sync corrects. Which gateway
+is preferred is rated as the audit rates it (the shorter AS path, ``redundancy.prepend_lengths``).
 
 Pure functions over option-shaped gateways (``gateway_info``'s shape) and a catalog: nothing here makes a request.
 The ``gateways`` module makes the changes; ``docs/schemas/standby-report.schema.json`` describes the report.
@@ -71,9 +73,10 @@ class Plan(recovery.Plan):
 class Pair(recovery.Replacement):
     """One primary and its standby: the standby's desired state, the live standby (None: not created yet), what differs."""
 
-    def __init__(self, primary: dict):
+    def __init__(self, primary: dict, length: int):
         super().__init__(primary['name'], {'gateway': primary})
         self.primary = primary
+        self.length = length
         self.standby: Optional[dict] = None
         self.drift: list[str] = []
 
@@ -91,6 +94,25 @@ class Pair(recovery.Replacement):
         if self.standby is None:
             return None
         return 'standby' if total_prepends(self.standby) < total_prepends(self.primary) else 'primary'
+
+    def promoted(self) -> bool:
+        """Whether the pair is as a promotion leaves it: the primary's AS prepends those of the standby lengthened."""
+        if self.standby is None:
+            return False
+        return same_prepends(self.primary.get('as_prepends'), less_preferred(self.standby.get('as_prepends'), self.length))
+
+    def standby_prepends(self) -> list[dict]:
+        """The standby's AS prepends in the pair's state: the primary's lengthened, or as they are when promoted."""
+        if self.promoted():
+            return (self.standby or {}).get('as_prepends') or []
+        return less_preferred(self.primary.get('as_prepends'), self.length)
+
+
+def same_prepends(left: Optional[list], right: Optional[list]) -> bool:
+    """Whether two AS-prepend lists are the same, in any order."""
+    def key(item: dict) -> tuple:
+        return item['policy'], item['length'], tuple(item.get('specific_prefixes') or ())
+    return sorted(map(key, left or [])) == sorted(map(key, right or []))
 
 
 def total_prepends(gateway: dict) -> int:
@@ -138,11 +160,10 @@ def pairs(plan: Plan, live: list[dict], catalog: Any) -> tuple[list[Pair], list[
     by_name = {gateway['name']: gateway for gateway in live}
     found = []
     for primary in chosen:
-        pair = Pair(primary)
+        pair = Pair(primary, plan.prepend_length)
         recovery.remap(pair, plan, catalog)
         pair.standby = by_name.get(pair.name)
-        pair.desired['as_prepends'] = (pair.standby.get('as_prepends') or [] if pair.preferred() == 'standby'
-                                       else less_preferred(primary.get('as_prepends'), plan.prepend_length))
+        pair.desired['as_prepends'] = pair.standby_prepends()
         recovery.check(pair, catalog, by_name, {}, prefix='standby')
         pair.drift = drift(pair)
         problems += pair.problems
@@ -160,7 +181,7 @@ def drift(pair: Pair) -> list[str]:
     compared.desired = {key: value for key, value in pair.desired.items() if key != 'as_prepends'}
     found = [line for line in recovery.drift(compared, standby, source='primary')[0]]
     wanted = pair.desired['as_prepends']
-    if recovery.difference({'as_prepends': wanted}, standby).replace:
+    if not same_prepends(wanted, standby.get('as_prepends')):
         found.append(f"{pair.where()}: as_prepends are {standby.get('as_prepends') or []}, the standby needs {wanted} (the "
                      "primary's lengthened) to be the less preferred path")
     primary_vcs = {vc['name'] for vc in pair.primary.get('virtual_connections') or []}
@@ -186,15 +207,20 @@ def blocking(found: list[Pair], action: str) -> list[str]:
 
 def items(found: list[Pair], action: str) -> list[dict]:
     """The ``gateways`` module's items: every standby's desired state (sync), or the two gateways' AS prepends swapped
-    for each pair not already as the action leaves it (promote, demote)."""
+    for each pair not already as the action leaves it (promote: the primary's lengthened go to the primary, the primary's
+    to the standby; demote: the standby's go back to the primary, lengthened to the standby)."""
     if action == 'sync':
         return [pair.desired for pair in found]
-    target = 'standby' if action == 'promote' else 'primary'
     swapped = []
     for pair in found:
-        if pair.preferred() != target and pair.standby is not None:
-            swapped += [{'name': pair.primary['name'], 'as_prepends': pair.standby.get('as_prepends') or []},
-                        {'name': pair.name, 'as_prepends': pair.primary.get('as_prepends') or []}]
+        if pair.standby is None or pair.promoted() == (action == 'promote'):
+            continue
+        primary, current = pair.primary.get('as_prepends') or [], pair.standby.get('as_prepends') or []
+        if action == 'promote':
+            primary, current = less_preferred(primary, pair.length), primary
+        else:
+            primary, current = current, less_preferred(current, pair.length)
+        swapped += [{'name': pair.primary['name'], 'as_prepends': primary}, {'name': pair.name, 'as_prepends': current}]
     return swapped
 
 
