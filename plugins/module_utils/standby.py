@@ -179,7 +179,7 @@ def drift(pair: Pair) -> list[str]:
         return [f"{pair.where()}: gateway {pair.name} is missing"]
     compared = copy.copy(pair)
     compared.desired = {key: value for key, value in pair.desired.items() if key != 'as_prepends'}
-    found = [line for line in recovery.drift(compared, standby, source='primary')[0]]
+    found = list(recovery.drift(compared, standby, source='primary')[0])
     wanted = pair.desired['as_prepends']
     if not same_prepends(wanted, standby.get('as_prepends')):
         found.append(f"{pair.where()}: as_prepends are {standby.get('as_prepends') or []}, the standby needs {wanted} (the "
