@@ -27,7 +27,8 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import ma
 PLAN_KEYS = ('standby_location_map', 'standby_port_map', 'standby_router_map', 'standby_name_template', 'standby_limit',
              'standby_as_prepend_length')
 ROLE_KEYS = ('standby_action', 'standby_report_dir', 'standby_wait_timeout', 'standby_max_concurrency')
-ACTIONS = ('sync', 'promote', 'demote')
+# check: report the drift of every pair, change nothing (the audit and verify playbooks run it).
+ACTIONS = ('sync', 'promote', 'demote', 'check')
 DEFAULT_PREPEND_LENGTH = redundancy.MIN_PREPEND
 # The lengths the API takes for an AS prepend.
 PREPEND_RANGE = (3, 10)
@@ -192,7 +193,7 @@ def drift(pair: Pair) -> list[str]:
 
 def blocking(found: list[Pair], action: str) -> list[str]:
     """Why a promotion or demotion cannot be made: a standby missing, or one that cannot carry the traffic."""
-    if action == 'sync':
+    if action in ('sync', 'check'):
         return []
     problems = []
     for pair in found:
@@ -208,7 +209,9 @@ def blocking(found: list[Pair], action: str) -> list[str]:
 def items(found: list[Pair], action: str) -> list[dict]:
     """The ``gateways`` module's items: every standby's desired state (sync), or the two gateways' AS prepends swapped
     for each pair not already as the action leaves it (promote: the primary's lengthened go to the primary, the primary's
-    to the standby; demote: the standby's go back to the primary, lengthened to the standby)."""
+    to the standby; demote: the standby's go back to the primary, lengthened to the standby); none to check."""
+    if action == 'check':
+        return []
     if action == 'sync':
         return [pair.desired for pair in found]
     swapped = []
@@ -264,7 +267,7 @@ def outcome(pair: dict, results: dict, action: str, account_id: str) -> dict:
     actions = [line for role in PREFERRED for line in done_actions(pair[role], done[role])]
     failed = '; '.join(f"{pair[role]}: {done[role].get('msg')}" for role in PREFERRED if done[role].get('failed'))
     preferred = pair['preferred']
-    if action != 'sync' and actions:
+    if action in ('promote', 'demote') and actions:
         preferred = 'standby' if action == 'promote' else 'primary'
     elif preferred is None and 'create' in (done['standby'].get('actions') or []):
         preferred = 'primary'
@@ -280,9 +283,11 @@ def outcome(pair: dict, results: dict, action: str, account_id: str) -> dict:
 
 
 def document(found: list[dict], action: str, check_mode: bool) -> dict:
-    """The report document (kind ``standby``)."""
+    """The report document (kind ``standby``); a check is ``drift`` when any pair differs (a standby missing too)."""
     if any(item['failed'] for item in found):
         status = 'failed'
+    elif action == 'check':
+        status = 'drift' if any(item['drift'] for item in found) else 'in_sync'
     elif any(item['actions'] for item in found):
         status = 'planned' if check_mode else 'changed'
     else:
@@ -294,7 +299,7 @@ def document(found: list[dict], action: str, check_mode: bool) -> dict:
 def markdown(report: dict) -> str:
     """The report document as Markdown."""
     verb = {'planned': 'would change (check mode)', 'changed': 'changed', 'in_sync': 'in sync, nothing changed',
-            'failed': 'FAILED for some pairs'}[report['status']]
+            'failed': 'FAILED for some pairs', 'drift': 'drift found, nothing changed (run the standby playbook to correct it)'}[report['status']]
     out = ['# Direct Link warm standby report', '', f"Action `{report['action']}`: {verb}.", '',
            '| primary | standby | from | to | preferred | drift found | actions |', '|---|---|---|---|---|---|---|']
     for pair in report['pairs']:

@@ -37,9 +37,9 @@ options:
     default: []
   action:
     description: C(sync) creates and updates the standbys; C(promote) makes each standby the preferred path; C(demote)
-      makes each primary the preferred path again.
+      makes each primary the preferred path again; C(check) only reports what differs (no items).
     type: str
-    choices: [sync, promote, demote]
+    choices: [sync, promote, demote, check]
     default: sync
   max_concurrency:
     description: Requests in flight at once while reading the account.

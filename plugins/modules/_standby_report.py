@@ -31,9 +31,9 @@ options:
     elements: dict
     default: []
   action:
-    description: The action run (C(sync), C(promote) or C(demote)).
+    description: The action run (C(sync), C(promote), C(demote) or C(check)).
     type: str
-    choices: [sync, promote, demote]
+    choices: [sync, promote, demote, check]
     default: sync
   account_id:
     description: The account of the gateways (to predict approvals of networks of other accounts).
@@ -73,7 +73,7 @@ table:
 summary:
   description:
     - What the standby role publishes as C(cloud_dr_standby) with C(ansible.builtin.set_stats) - C(status)
-      (C(changed), C(in_sync), C(planned) in check mode, C(failed)), C(action), C(pairs) (primary to standby),
+      (C(changed), C(in_sync), C(planned) in check mode, C(failed), C(drift) found by a check), C(action), C(pairs) (primary to standby),
       C(preferred) (per primary), C(drift), C(changed) and C(failed) (standby names), C(manual_steps), C(report) and
       C(report_json) (empty when not written).
   returned: always

@@ -14,6 +14,7 @@ import yaml
 
 from dlsim.process import Simulator
 from dlsim.seeds import vpc_crn
+from drill import backup, verify
 from playbook_runner import run_playbook
 
 PRIMARY, STANDBY = 'dal10-connect-primary', 'dal10-connect-primary-standby'
@@ -114,14 +115,17 @@ def add_vc_and_change_filter(doc):
     primary['virtual_connections'].append(vc)
 
 
+# What the standby's drift is after add_vc_and_change_filter.
+DRIFT = [f"standby of gateway '{PRIMARY}': export_route_filters differ from the primary",
+         f"standby of gateway '{PRIMARY}': virtual connection vc-new-vpc is missing"]
+
+
 def test_drift_after_a_change_to_the_primary_is_reported_previewed_then_corrected(synced, tmp_path):
     sim = start(synced, add_vc_and_change_filter)
     previewed = standby(sim, tmp_path, '--check', '--diff')
     assert previewed.rc == 0, previewed.output
     assert sim.stats()['mutations'] == [] and not (tmp_path / 'standby-report.json').exists()
-    drift = [f"standby of gateway '{PRIMARY}': export_route_filters differ from the primary",
-             f"standby of gateway '{PRIMARY}': virtual connection vc-new-vpc is missing"]
-    assert published(previewed)['drift'] == drift and published(previewed)['status'] == 'planned'
+    assert published(previewed)['drift'] == DRIFT and published(previewed)['status'] == 'planned'
     assert '10.21.0.0/16' in previewed.stdout  # the diff preview
 
     corrected = standby(sim, tmp_path)
@@ -129,8 +133,37 @@ def test_drift_after_a_change_to_the_primary_is_reported_previewed_then_correcte
     standby_id = sim.gateway(STANDBY)['id']
     assert sorted(sim.stats()['mutations']) == [f'POST /v1/gateways/{standby_id}/virtual_connections',
                                                 f'PUT /v1/gateways/{standby_id}/export_route_filters']
-    assert read_report(tmp_path)['pairs'][0]['drift'] == drift
+    assert read_report(tmp_path)['pairs'][0]['drift'] == DRIFT
     assert filters(sim.gateway(STANDBY), 'export') == filters(sim.gateway(PRIMARY), 'export')
+
+
+def test_the_audit_given_the_standby_plan_reports_the_drift_changes_nothing_and_fails(synced, tmp_path):
+    sim = start(synced, add_vc_and_change_filter)
+    result = standby(sim, tmp_path, '-e', f'audit_report_dir={tmp_path}', playbook='audit')
+    assert result.rc != 0 and sim.stats()['mutations'] == []
+    assert 'Standby drift, nothing was changed: ' + '; '.join(DRIFT) in result.stdout.replace('\n', ' ')
+    report = read_report(tmp_path)
+    assert (report['action'], report['status'], report['pairs'][0]['drift']) == ('check', 'drift', DRIFT)
+    assert (tmp_path / 'audit-report.json').exists()
+
+
+def test_verify_given_the_standby_plan_passes_an_account_in_sync_and_fails_on_standby_drift(synced, tmp_path):
+    sim = start(synced)
+    backup_dir = tmp_path / 'in-sync' / 'backup'
+    assert backup(sim, tmp_path, backup_dir).rc == 0
+    plan = tmp_path / 'standby-plan.yml'
+    plan.write_text(yaml.safe_dump(PLAN), encoding='utf-8')
+    in_sync = verify(sim, tmp_path, backup_dir, plan=plan)
+    assert in_sync.rc == 0, in_sync.output
+    assert json.loads((backup_dir.parent / 'standby-report.json').read_text(encoding='utf-8'))['status'] == 'in_sync'
+
+    sim = start(synced, add_vc_and_change_filter)
+    backup_dir = tmp_path / 'changed' / 'backup'
+    assert backup(sim, tmp_path, backup_dir).rc == 0
+    drifted = verify(sim, tmp_path, backup_dir, plan=plan)
+    assert drifted.rc != 0 and sim.stats()['mutations'] == []
+    assert 'Standby drift, nothing was changed: ' + '; '.join(DRIFT) in drifted.stdout.replace('\n', ' ')
+    assert json.loads((backup_dir.parent / 'standby-report.json').read_text(encoding='utf-8'))['pairs'][0]['drift'] == DRIFT
 
 
 def test_promote_and_demote_swap_the_prepends_once_and_check_mode_sends_nothing(synced, tmp_path):

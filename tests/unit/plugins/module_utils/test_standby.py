@@ -261,3 +261,16 @@ def test_a_promotion_check_mode_and_a_failure_are_reported_as_such():
     nothing = validated(standby.document([standby.outcome(pair, {}, 'sync', 'acct')], 'sync', False))
     assert nothing['status'] == 'in_sync' and standby.table(nothing) == [
         'dal10-gw -> dal10-gw-standby (dal12): preferred primary, 0 drift, no change']
+
+
+def test_a_check_sends_nothing_blocks_nothing_and_reports_drift_or_in_sync():
+    primary = gateway()
+    in_sync = pair_of(primary, synced_standby(primary))
+    missing = pair_of(primary)
+    assert standby.items([in_sync, missing], 'check') == [] and standby.blocking([missing], 'check') == []
+    drifted = validated(standby.document([standby.outcome(standby.entry(missing), {}, 'check', 'acct')], 'check', False))
+    assert (drifted['action'], drifted['status']) == ('check', 'drift')
+    assert drifted['pairs'][0]['drift'] == ["standby of gateway 'dal10-gw': gateway dal10-gw-standby is missing"]
+    assert 'drift found, nothing changed' in standby.markdown(drifted)
+    clean = validated(standby.document([standby.outcome(standby.entry(in_sync), {}, 'check', 'acct')], 'check', False))
+    assert clean['status'] == 'in_sync' and standby.summary(clean, '')['drift'] == []
