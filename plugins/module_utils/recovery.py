@@ -291,8 +291,8 @@ class Plan:
     and the problems name them. Keys that prefix lacks (say standby_network_map) read as not set.
     """
 
-    KEYS = PLAN_KEYS
-    ROLE_KEYS = ROLE_KEYS
+    KEYS: tuple[str, ...] = PLAN_KEYS
+    ROLE_KEYS: tuple[str, ...] = ROLE_KEYS
     prefix = 'recover'
     default_name_template = '{name}'
     # Networks in another region than the new location: a problem asking for recover_network_map, or (True) reached

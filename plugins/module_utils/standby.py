@@ -20,9 +20,10 @@ The ``gateways`` module makes the changes; ``docs/schemas/standby-report.schema.
 """
 
 import copy
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import manual_steps, recovery, redundancy, report_files
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes import AsPrepend, Gateway
 
 PLAN_KEYS = ('standby_location_map', 'standby_port_map', 'standby_router_map', 'standby_name_template', 'standby_limit',
              'standby_as_prepend_length')
@@ -74,11 +75,11 @@ class Plan(recovery.Plan):
 class Pair(recovery.Replacement):
     """One primary and its standby: the standby's desired state, the live standby (None: not created yet), what differs."""
 
-    def __init__(self, primary: dict, length: int):
+    def __init__(self, primary: Gateway, length: int):
         super().__init__(primary['name'], {'gateway': primary})
         self.primary = primary
         self.length = length
-        self.standby: Optional[dict] = None
+        self.standby: Optional[Gateway] = None
         self.drift: list[str] = []
 
     def where(self) -> str:
@@ -102,7 +103,7 @@ class Pair(recovery.Replacement):
             return False
         return same_prepends(self.primary.get('as_prepends'), less_preferred(self.standby.get('as_prepends'), self.length))
 
-    def standby_prepends(self) -> list[dict]:
+    def standby_prepends(self) -> list[AsPrepend]:
         """The standby's AS prepends in the pair's state: the primary's lengthened, or as they are when promoted."""
         if self.promoted():
             return (self.standby or {}).get('as_prepends') or []
@@ -116,20 +117,20 @@ def same_prepends(left: Optional[list], right: Optional[list]) -> bool:
     return sorted(map(key, left or [])) == sorted(map(key, right or []))
 
 
-def total_prepends(gateway: dict) -> int:
+def total_prepends(gateway: Gateway) -> int:
     """The AS-prepend lengths that apply to every prefix, both directions together (how the audit picks the primary)."""
     return sum(redundancy.prepend_lengths(gateway).values())
 
 
-def less_preferred(prepends: list, length: int) -> list[dict]:
+def less_preferred(prepends: Optional[list[AsPrepend]], length: int) -> list[AsPrepend]:
     """AS prepends ``length`` longer than ``prepends`` everywhere: each lengthened, and one of ``length`` for each policy
     with no prepend for every prefix."""
-    items = [dict(item, length=item['length'] + length) for item in prepends or []]
+    items = [cast(AsPrepend, dict(item, length=item['length'] + length)) for item in prepends or []]
     covered = {item['policy'] for item in prepends or [] if not item.get('specific_prefixes')}
-    return items + [{'length': length, 'policy': policy} for policy in POLICIES if policy not in covered]
+    return items + [AsPrepend(length=length, policy=policy) for policy in POLICIES if policy not in covered]
 
 
-def select(plan: Plan, live: list[dict]) -> tuple[list[dict], list[str]]:
+def select(plan: Plan, live: list[Gateway]) -> tuple[list[Gateway], list[str]]:
     """The primaries to protect (by name): those named by standby_limit, else every gateway at a location of
     standby_location_map that is not itself a standby; and the problems of the selection."""
     by_name = {gateway['name']: gateway for gateway in live}
@@ -154,7 +155,7 @@ def select(plan: Plan, live: list[dict]) -> tuple[list[dict], list[str]]:
     return chosen, problems
 
 
-def pairs(plan: Plan, live: list[dict], catalog: Any) -> tuple[list[Pair], list[str]]:
+def pairs(plan: Plan, live: list[Gateway], catalog: Any) -> tuple[list[Pair], list[str]]:
     """Every selected primary with its standby's desired state and the live standby; every problem found."""
     chosen, problems = select(plan, live)
     problems += recovery.location_map_problems(plan, {gateway['name']: {'gateway': gateway} for gateway in chosen}, catalog)
@@ -179,7 +180,7 @@ def drift(pair: Pair) -> list[str]:
     if standby is None:
         return [f"{pair.where()}: gateway {pair.name} is missing"]
     compared = copy.copy(pair)
-    compared.desired = {key: value for key, value in pair.desired.items() if key != 'as_prepends'}
+    compared.desired = cast(Gateway, {key: value for key, value in pair.desired.items() if key != 'as_prepends'})
     found = list(recovery.drift(compared, standby, source='primary')[0])
     wanted = pair.desired['as_prepends']
     if not same_prepends(wanted, standby.get('as_prepends')):
@@ -206,7 +207,7 @@ def blocking(found: list[Pair], action: str) -> list[str]:
     return problems
 
 
-def items(found: list[Pair], action: str) -> list[dict]:
+def items(found: list[Pair], action: str) -> list[Gateway]:
     """The ``gateways`` module's items: every standby's desired state (sync), or the two gateways' AS prepends swapped
     for each pair not already as the action leaves it (promote: the primary's lengthened go to the primary, the primary's
     to the standby; demote: the standby's go back to the primary, lengthened to the standby); none to check."""
@@ -214,7 +215,7 @@ def items(found: list[Pair], action: str) -> list[dict]:
         return []
     if action == 'sync':
         return [pair.desired for pair in found]
-    swapped = []
+    swapped: list[Gateway] = []
     for pair in found:
         if pair.standby is None or pair.promoted() == (action == 'promote'):
             continue
@@ -223,7 +224,7 @@ def items(found: list[Pair], action: str) -> list[dict]:
             primary, current = less_preferred(primary, pair.length), primary
         else:
             primary, current = current, less_preferred(current, pair.length)
-        swapped += [{'name': pair.primary['name'], 'as_prepends': primary}, {'name': pair.name, 'as_prepends': current}]
+        swapped += [Gateway(name=pair.primary['name'], as_prepends=primary), Gateway(name=pair.name, as_prepends=current)]
     return swapped
 
 
