@@ -27,8 +27,8 @@ Pure functions over option-shaped gateways (``gateway_info``'s shape, or a backu
 
 import ipaddress
 import re
-from collections.abc import Iterable
-from typing import Any, Mapping, NamedTuple, Optional
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple, Optional
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.report_files import SCHEMA_VERSION, json_path
 
