@@ -281,19 +281,32 @@ def _check_inventory(root, manifest, problems):
 
 # The variable prefixes of the collection's roles and playbooks: a role's check of its own keys never takes another's
 # variable for a misspelled key of its own.
-VARIABLE_PREFIXES = ('recover_', 'rehearse_', 'backup_', 'verify_', 'decommission_', 'audit_')
+VARIABLE_PREFIXES = ('recover_', 'rehearse_', 'backup_', 'verify_', 'decommission_', 'audit_', 'standby_')
 
 
 class Plan:
-    """The recovery plan: maps and options, validated."""
+    """The recovery plan: maps and options, validated.
+
+    ``prefix`` is that of its variables: another role's plan (the standby's) reuses the remapping with its own keys,
+    and the problems name them. Keys that prefix lacks (say standby_network_map) read as not set.
+    """
+
+    KEYS: tuple[str, ...] = PLAN_KEYS
+    ROLE_KEYS: tuple[str, ...] = ROLE_KEYS
+    prefix = 'recover'
+    default_name_template = '{name}'
+    # Networks in another region than the new location: a problem asking for recover_network_map, or (True) reached
+    # with global routing, the new gateway made global.
+    global_for_far_networks = False
 
     def __init__(self, values):
-        self.location_map = values.get('recover_location_map') or {}
-        self.port_map = values.get('recover_port_map') or {}
-        self.router_map = values.get('recover_router_map') or {}
-        self.network_map = values.get('recover_network_map') or {}
-        self.name_template = values.get('recover_name_template') or '{name}'
-        self.limit = values.get('recover_limit') or []
+        key = f'{self.prefix}_{{}}'.format
+        self.location_map = values.get(key('location_map')) or {}
+        self.port_map = values.get(key('port_map')) or {}
+        self.router_map = values.get(key('router_map')) or {}
+        self.network_map = values.get(key('network_map')) or {}
+        self.name_template = values.get(key('name_template')) or self.default_name_template
+        self.limit = values.get(key('limit')) or []
         self.bgp = values.get('recover_bgp') or 'keep'
         self.macsec = values.get('recover_macsec') or {}
         self.accept_missing = values.get('recover_accept_missing') or []
@@ -343,18 +356,19 @@ class Plan:
         starts with ``recover`` or is at most two edits from a plan or role key, unless it is such a key or a
         variable of the collection's other roles and playbooks.
         """
-        problems = unknown_key_problems(defined_names, PLAN_KEYS, ROLE_KEYS, 'recover')
-        for key, value in (('recover_location_map', self.location_map), ('recover_port_map', self.port_map),
-                           ('recover_router_map', self.router_map), ('recover_network_map', self.network_map)):
+        prefix = self.prefix
+        problems = unknown_key_problems(defined_names, self.KEYS, self.ROLE_KEYS, prefix)
+        for key, value in (('location_map', self.location_map), ('port_map', self.port_map),
+                           ('router_map', self.router_map), ('network_map', self.network_map)):
             if not isinstance(value, dict):
-                problems.append(f'plan: {key} must be a mapping of old value to new value, got {type(value).__name__}')
+                problems.append(f'plan: {prefix}_{key} must be a mapping of old value to new value, got {type(value).__name__}')
         if not isinstance(self.limit, list):
-            problems.append(f'plan: recover_limit must be a list of gateway names, got {type(self.limit).__name__}')
+            problems.append(f'plan: {prefix}_limit must be a list of gateway names, got {type(self.limit).__name__}')
         if self.bgp not in ('keep', 'auto'):
-            problems.append(f"plan: recover_bgp is {self.bgp!r}, expected 'keep' or 'auto'")
+            problems.append(f"plan: {prefix}_bgp is {self.bgp!r}, expected 'keep' or 'auto'")
         if not isinstance(self.name_template, str) or '{name}' not in self.template():
-            problems.append(f'plan: recover_name_template {self.name_template!r} must contain {{name}}, which stands for '
-                            "the old gateway name (for example '{name}-dr')")
+            problems.append(f'plan: {prefix}_name_template {self.name_template!r} must contain {{name}}, which stands for '
+                            f"the old gateway name (for example '{{name}}-{'dr' if prefix == 'recover' else prefix}')")
         return problems
 
     def template(self):
@@ -479,7 +493,7 @@ def location_map_problems(plan, selected, catalog):
     for old, new in sorted(plan.location_map.items(), key=str):
         needed = mapped.get(old) or {}
         offered = catalog.offerings_at(new) if isinstance(new, str) else []
-        where = f'plan: recover_location_map maps {old} to {new}'
+        where = f'plan: {plan.prefix}_location_map maps {old} to {new}'
         if not offered:
             types = sorted(needed) or list(OFFERINGS)
             known = sorted({name for offering in types for name in catalog.locations(offering)})
@@ -543,7 +557,7 @@ def remap(replacement, plan, catalog):
         router = plan.router_map.get(old_router, old_router)
         if router == old_router and new_location != old_location:
             problems.append(f'{replacement.where()}: cross_connect_router {old_router} is at {old_location}; map it to a '
-                            f'router at {new_location} with recover_router_map')
+                            f'router at {new_location} with {plan.prefix}_router_map')
         desired['cross_connect_router'] = router
     fill_gaps(replacement, plan, desired)
     locations = catalog.locations('dedicated' if original['type'] == 'dedicated' else 'connect')
@@ -552,7 +566,11 @@ def remap(replacement, plan, catalog):
     for vc in _vcs_to_recreate(replacement, plan):
         if vc.get('type') == 'vpc':
             mapped = plan.network_map.get(vc.get('network_id'), vc.get('network_id'))
-            if target_region and vpc_region(mapped) != target_region and mapped == vc.get('network_id'):
+            far = target_region and vpc_region(mapped) != target_region and mapped == vc.get('network_id')
+            if far and plan.global_for_far_networks:
+                desired['global'] = True
+                replacement.notes.setdefault('global_for', []).append(vc['name'])
+            elif far:
                 problems.append(f"{replacement.where()}: virtual connection '{vc['name']}' connects VPC {mapped} in "
                                 f'{vpc_region(mapped)}, but {new_location} is in {target_region}; map it with '
                                 'recover_network_map')
@@ -678,7 +696,7 @@ def _remap_port(replacement, plan, catalog, desired, old_location, new_location)
         if len(candidates) != 1:
             labels = ', '.join(p['label'] for p in candidates) or 'none'
             replacement.problems.append(
-                f"{replacement.where()}: recover_port_map picks provider {mapped['provider']} at {new_location}, which has "
+                f"{replacement.where()}: {plan.prefix}_port_map picks provider {mapped['provider']} at {new_location}, which has "
                 f"{len(candidates)} such ports ({labels}); map the port id instead")
             desired['port'] = old_port
             return
@@ -687,7 +705,7 @@ def _remap_port(replacement, plan, catalog, desired, old_location, new_location)
         desired['port'] = mapped
     elif new_location != old_location:
         replacement.problems.append(f'{replacement.where()}: port {old_port} is at {old_location}; map it to a port at '
-                                    f'{new_location} with recover_port_map (a port id, or {{provider: NAME}})')
+                                    f'{new_location} with {plan.prefix}_port_map (a port id, or {{provider: NAME}})')
     port = catalog.port(desired['port'])
     if port is not None:
         replacement.notes.update({'port_label': port['label'], 'provider': port['provider_name']})
@@ -705,8 +723,10 @@ def bgp_networks_in_use(live_gateways):
     return used
 
 
-def check(replacement, catalog, live_by_name, used_bgp_networks):
-    """Validate a replacement against the rules, the catalog and the live account; returns 'create' or 'adopt'."""
+def check(replacement, catalog, live_by_name, used_bgp_networks, prefix='recover'):
+    """Validate a replacement against the rules, the catalog and the live account; returns 'create' or 'adopt'.
+
+    ``prefix`` is that of the plan's variables, which the problems name."""
     desired = replacement.desired
     where = replacement.where()
     replacement.problems += [f'{where}: {problem}' for problem in validate(desired, desired['type'])]
@@ -717,7 +737,7 @@ def check(replacement, catalog, live_by_name, used_bgp_networks):
             return 'adopt'
         fields = ', '.join(field for field, _current, _wanted in diff.immutable)
         replacement.problems.append(f"{where}: the name {desired['name']} is taken by gateway {existing['id']}, which "
-                                    f'differs in {fields}; choose another recover_name_template')
+                                    f'differs in {fields}; choose another {prefix}_name_template')
     found = set(replacement.problems)
     replacement.problems += [f'{where}: {problem}' for problem in catalog_problems(catalog, desired)
                              if f'{where}: {problem}' not in found]
@@ -729,24 +749,25 @@ def check(replacement, catalog, live_by_name, used_bgp_networks):
             network = None
         if network in used_bgp_networks:
             replacement.problems.append(f'{where}: BGP addresses {cer} are in use by gateway {used_bgp_networks[network]}; '
-                                        "set recover_bgp: auto to let IBM assign new ones")
+                                        f"set {prefix}_bgp: auto to let IBM assign new ones")
     return 'create'
 
 
-def drift(replacement, live):
+def drift(replacement, live, source='backup'):
     """Differences between a replacement's desired state and the live gateway (None when it is missing).
 
     Returns (drifts, pending): drifts are differences in configuration; pending are virtual connections that
-    cannot exist yet because the gateway is not provisioned (dedicated gateways at the LOA stage).
+    cannot exist yet because the gateway is not provisioned (dedicated gateways at the LOA stage). ``source`` names
+    what the desired state comes from in the messages (the backup; a standby's primary).
     """
     where = replacement.where()
     desired = replacement.desired
     if live is None:
         return [f"{where}: gateway {desired['name']} is missing"], []
     diff = difference(desired, live)
-    drifts = [f'{where}: {field} is {live.get(field)!r}, backup has {wanted!r}' for field, _current, wanted in diff.immutable]
-    drifts += [f'{where}: {field} is {live.get(field)!r}, backup has {desired.get(field)!r}' for field in sorted(diff.patch)]
-    drifts += [f'{where}: {field} differ from the backup' for field in sorted(diff.replace)]
+    drifts = [f'{where}: {field} is {live.get(field)!r}, {source} has {wanted!r}' for field, _current, wanted in diff.immutable]
+    drifts += [f'{where}: {field} is {live.get(field)!r}, {source} has {desired.get(field)!r}' for field in sorted(diff.patch)]
+    drifts += [f'{where}: {field} differ from the {source}' for field in sorted(diff.replace)]
     # The virtual connections by the state module's own plan: what it would create is missing, what it refuses to
     # change (another type or network) is drift; transit connections are the Transit Gateway's, never compared.
     desired_vcs = [] if desired.get('connection_mode') == 'transit' else desired.get('virtual_connections') or []

@@ -27,7 +27,7 @@ Pure functions over option-shaped gateways (``gateway_info``'s shape, or a backu
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple, Optional
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.report_files import SCHEMA_VERSION, json_path
@@ -247,7 +247,7 @@ def diversity_level(placements: list[Placement]) -> str:
     return 'same_xcr'
 
 
-def prepend_lengths(gateway: dict[str, Any]) -> dict[str, int]:
+def prepend_lengths(gateway: Mapping[str, Any]) -> dict[str, int]:
     """Per direction, the AS-prepend length that applies to every prefix (0 without one)."""
     lengths = {}
     for direction, policy in DIRECTIONS.items():

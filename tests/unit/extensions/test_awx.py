@@ -276,16 +276,20 @@ def test_a_missing_environment_variable_stops_the_play_before_any_controller_req
 def test_job_templates_run_existing_playbooks_with_known_variables(created):
     templates = created['job_template']
     assert set(templates) == {'Direct Link backup', 'Direct Link verify', 'Direct Link recover', 'Direct Link rehearse',
-                              'Direct Link decommission', 'Direct Link audit'}
+                              'Direct Link decommission', 'Direct Link audit', 'Direct Link standby',
+                              'Direct Link standby promote'}
     recover_options = option_specs('recover')
+    standby_options = set(option_specs('standby'))
     with open(os.path.join(ROOT, 'playbooks', 'verify.yml'), encoding='utf-8') as stream:
         verify_playbook = stream.read()
     allowed = {'backup.yml': set(option_specs('backup')),
                'recover.yml': set(recover_options),
-               'verify.yml': {'verify_backup_dir'} | {name for name in recover_options if name in verify_playbook},
+               'verify.yml': {'verify_backup_dir'} | {name for name in recover_options if name in verify_playbook} | standby_options,
                'rehearse.yml': set(option_specs('rehearse')) | set(recover_options),
                'decommission.yml': set(option_specs('decommission')) | set(recover_options),
-               'audit.yml': set(option_specs('audit'))}
+               'audit.yml': set(option_specs('audit')) | standby_options,
+               'standby.yml': standby_options,
+               'standby_promote.yml': standby_options}
     for name, template in templates.items():
         playbook = os.path.join(ROOT, template['playbook'])
         assert os.path.isfile(playbook) and template['playbook'].startswith('playbooks/'), name
@@ -334,12 +338,14 @@ def test_the_rehearsal_workflow_notifies_its_failure_only(created):
         TEST_ENVIRONMENT['DL_NOTIFY_WEBHOOK_URL']
 
 
-@pytest.mark.parametrize('name', ['Direct Link recover', 'Direct Link decommission'])
-def test_recover_and_decommission_default_to_check_mode_with_a_survey(created, name):
+@pytest.mark.parametrize('name', ['Direct Link recover', 'Direct Link decommission', 'Direct Link standby',
+                                  'Direct Link standby promote'])
+def test_the_changing_templates_default_to_check_mode_with_a_survey(created, name):
     template = created['job_template'][name]
     assert template['job_type'] == 'check' and template['ask_job_type_on_launch'] is True
     assert template['diff_mode'] is True and template['ask_diff_mode_on_launch'] is True
-    assert template['survey_enabled'] is True and template['ask_variables_on_launch'] is True
+    assert template['ask_variables_on_launch'] is True
+    assert bool(template.get('survey_enabled')) is (name != 'Direct Link standby promote')  # its one choice: the action
     if name == 'Direct Link recover':  # per_host needs a fork per gateway; the decommission runs on localhost only
         assert template['forks'] >= 10
     for other in ('Direct Link backup', 'Direct Link verify', 'Direct Link rehearse'):
@@ -347,7 +353,7 @@ def test_recover_and_decommission_default_to_check_mode_with_a_survey(created, n
 
 
 @pytest.mark.parametrize('template, role', [('Direct Link recover', 'recover'), ('Direct Link rehearse', 'rehearse'),
-                                            ('Direct Link decommission', 'decommission')])
+                                            ('Direct Link decommission', 'decommission'), ('Direct Link standby', 'standby')])
 def test_survey_questions_are_options_of_the_role(created, template, role):
     options = option_specs(role)
     defaults = load_yaml('roles', role, 'defaults', 'main.yml') or {}
@@ -436,3 +442,13 @@ def test_the_audit_rates_the_live_account_and_fails_on_a_single_point_of_failure
     assert audit['extra_vars']['audit_backup_dir'] == ''  # the account, not the synced backup inventory
     assert audit['extra_vars']['audit_fail_on'] == 'spof'
     assert audit['notification_templates_error'] == [NOTIFICATION]
+
+
+def test_the_standby_templates_and_the_audit_take_the_standby_plan(created):
+    templates = created['job_template']
+    # The default plan is empty: the audit then checks no standby (the playbook includes the check only with a plan).
+    assert not any(key.startswith('standby_location') for key in templates['Direct Link audit']['extra_vars'])
+    assert templates['Direct Link standby promote']['extra_vars']['standby_action'] == 'promote'
+    for name in ('Direct Link standby', 'Direct Link standby promote', 'Direct Link audit'):
+        assert templates[name]['extra_vars']['standby_report_dir'] == '/srv/dl-dr/reports', name
+        assert templates[name]['notification_templates_error'] == [NOTIFICATION], name
