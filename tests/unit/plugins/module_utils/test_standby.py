@@ -137,8 +137,8 @@ def test_the_standby_is_the_primary_remapped_with_new_bgp_addresses_and_longer_a
     assert (desired['name'], desired['location_name'], desired['port']) == ('dal10-gw-standby', 'dal12', 'p-dal12')
     assert 'bgp_cer_cidr' not in desired and 'bgp_ibm_cidr' not in desired and 'id' not in desired
     assert desired['virtual_connections'] == [{'name': 'vc-app', 'type': 'vpc', 'network_id': VPC}]
-    assert (desired['export_route_filters'], desired['bfd_config']) == ([{'action': 'deny', 'prefix': '10.0.0.0/8'}],
-                                                                       {'interval': 2000, 'multiplier': 10})
+    assert desired['export_route_filters'] == [{'action': 'deny', 'prefix': '10.0.0.0/8'}]
+    assert desired['bfd_config'] == {'interval': 2000, 'multiplier': 10}
     assert desired['as_prepends'] == [{'length': 7, 'policy': 'import'}, {'length': 3, 'policy': 'export'}]
     assert (pair.preferred(), pair.drift) == (None, ["standby of gateway 'dal10-gw': gateway dal10-gw-standby is missing"])
 
@@ -153,7 +153,7 @@ def test_a_standby_in_another_region_reaches_the_primary_s_vpc_with_global_routi
 def test_an_unmapped_port_is_a_problem_naming_the_standby_key():
     _found, problems = standby.pairs(standby.Plan(dict(PLAN, standby_port_map={})), [gateway()], StubCatalog())
     assert problems[0] == ("standby of gateway 'dal10-gw': port p-dal10 is at dal10; map it to a port at dal12 with standby_port_map "
-                          '(a port id, or {provider: NAME})')
+                           '(a port id, or {provider: NAME})')
 
 
 def test_a_name_taken_by_a_gateway_placed_elsewhere_is_refused():
