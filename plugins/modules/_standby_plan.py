@@ -57,12 +57,12 @@ attributes:
 """
 
 EXAMPLES = r"""
-- name: The standbys of the gateways of Dallas 10, in Dallas 12
+- name: The standby of the primary gateway of Dallas 10, in Dallas 12
   cloud_dr.ibm_direct_link._standby_plan:
     plan:
       standby_location_map: {dal10: dal12}
       standby_port_map: {1f038ac4-7ed7-5b0b-82b2-4bee6b2c5935: 852573d5-ff32-5f19-957f-cddf4900eba7}
-      standby_router_map: {xcr01.dal10: xcr01.dal12}
+      standby_limit: [dal10-connect-primary]
   register: standby_plan
 
 - name: Create them and keep them in sync

@@ -220,9 +220,15 @@ def rehearsal_setup(sim, workdir, backup_dir):
     ])
 
 
+def standby_setup(sim, workdir, _backup_dir):
+    """``standby_plan``: the standby of the demo's primary gateway in dal12, as the _standby_plan examples plan it."""
+    plan_task = yaml.safe_load(module_strings('_standby_plan')['EXAMPLES'])[0]
+    return setup_play(sim, workdir, [plan_task])
+
+
 # Setup playbooks that make the play variables a module's examples take from earlier steps of a run (they get the
 # prepared /srv/dl-backup).
-SETUP = {'_recovery_report': recovery_setup, '_rehearsal_report': rehearsal_setup}
+SETUP = {'_recovery_report': recovery_setup, '_rehearsal_report': rehearsal_setup, '_standby_report': standby_setup}
 
 
 @pytest.mark.parametrize('name', MODULES)
