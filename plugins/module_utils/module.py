@@ -9,6 +9,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.api import Connection
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.auth import auth_argument_spec, build_sdk_client
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.progress import Progress
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.retry import RetryPolicy
@@ -22,11 +23,18 @@ except ImportError:
 
 
 class DirectLinkModule(AnsibleModule):
-    """An AnsibleModule with the common auth options, an SDK check, a shared connection and API-aware failures."""
+    """An AnsibleModule with the common auth options, an SDK check, a shared connection and API-aware failures.
 
-    def __init__(self, argument_spec, **kwargs):
+    Every module of the collection supports check mode, so ``supports_check_mode`` defaults to true. ``concurrent``
+    adds O(max_concurrency), the option the C(cloud_dr.ibm_direct_link.concurrency) fragment documents.
+    """
+
+    def __init__(self, argument_spec, concurrent=False, **kwargs):
         spec = auth_argument_spec()
+        if concurrent:
+            spec['max_concurrency'] = dict(type='int', default=DEFAULT_MAX_CONCURRENCY)
         spec.update(argument_spec)
+        kwargs.setdefault('supports_check_mode', True)
         super().__init__(argument_spec=spec, **kwargs)
         if SDK_IMPORT_ERROR:
             self.fail_json(msg=missing_required_lib('ibm-cloud-networking-services and ibm-cloud-sdk-core'),

@@ -196,8 +196,7 @@ def main():
     spec = recovery.argument_spec()
     spec.update(selection=dict(type='dict', default={}), wait_timeout=dict(type='int', default=1800),
                 report_dir=dict(type='path', required=True))
-    module = DirectLinkModule(argument_spec=spec, supports_check_mode=True)
-    module.run(run)
+    DirectLinkModule(argument_spec=spec).run(run)
 
 
 if __name__ == '__main__':

@@ -99,8 +99,7 @@ def build(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(argument_spec=recovery.argument_spec(), supports_check_mode=True)
-    module.run(build)
+    DirectLinkModule(argument_spec=recovery.argument_spec()).run(build)
 
 
 if __name__ == '__main__':

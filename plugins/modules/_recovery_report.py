@@ -45,13 +45,8 @@ options:
       - Where to write the Markdown report (for example C(recovery-report.md)); the JSON report is written beside it
         (C(recovery-report.json)). Neither is written when empty.
     type: path
-attributes:
-  check_mode:
-    description: Builds the report (a plan) without writing the file.
-    support: full
-  diff_mode:
-    description: Not supported.
-    support: none
+extends_documentation_fragment:
+  - cloud_dr.ibm_direct_link.attributes.report
 """
 
 EXAMPLES = r"""

@@ -84,7 +84,6 @@ import os
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, rehearsal
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import snapshot
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import create_template
@@ -135,16 +134,11 @@ def build(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(
-            backup_dir=dict(type='path', required=True),
-            dest=dict(type='path', required=True),
-            catalog_source=dict(type='str', choices=['auto', 'snapshot', 'live'], default='auto'),
-            max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(build)
+    DirectLinkModule(argument_spec=dict(
+        backup_dir=dict(type='path', required=True),
+        dest=dict(type='path', required=True),
+        catalog_source=dict(type='str', choices=['auto', 'snapshot', 'live'], default='auto'),
+    ), concurrent=True).run(build)
 
 
 if __name__ == '__main__':

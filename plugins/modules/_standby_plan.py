@@ -92,7 +92,6 @@ account_id:
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import standby
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
@@ -119,16 +118,11 @@ def run(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(
-            plan=dict(type='dict', default={}),
-            defined_keys=dict(type='list', elements='str', default=[], no_log=False),
-            action=dict(type='str', choices=list(standby.ACTIONS), default='sync'),
-            max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run)
+    DirectLinkModule(argument_spec=dict(
+        plan=dict(type='dict', default={}),
+        defined_keys=dict(type='list', elements='str', default=[], no_log=False),
+        action=dict(type='str', choices=list(standby.ACTIONS), default='sync'),
+    ), concurrent=True).run(run)
 
 
 if __name__ == '__main__':

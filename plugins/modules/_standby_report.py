@@ -43,13 +43,8 @@ options:
     description: Where to write the Markdown report; the JSON report is written beside it (C(.json)).
     type: path
     required: true
-attributes:
-  check_mode:
-    description: Builds the report (a plan) without writing the file.
-    support: full
-  diff_mode:
-    description: Not supported.
-    support: none
+extends_documentation_fragment:
+  - cloud_dr.ibm_direct_link.attributes.report
 """
 
 EXAMPLES = r"""

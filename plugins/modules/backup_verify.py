@@ -149,9 +149,7 @@ def compare(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(argument_spec=dict(recovery.argument_spec(), report_path=dict(type='path')),
-                              supports_check_mode=True)
-    module.run(compare)
+    DirectLinkModule(argument_spec=dict(recovery.argument_spec(), report_path=dict(type='path'))).run(compare)
 
 
 if __name__ == '__main__':

@@ -55,7 +55,6 @@ catalog:
       elements: dict
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import snapshot
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
@@ -67,9 +66,7 @@ def gather(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(argument_spec=dict(max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY)),
-                              supports_check_mode=True)
-    module.run(gather)
+    DirectLinkModule(argument_spec={}, concurrent=True).run(gather)
 
 
 if __name__ == '__main__':

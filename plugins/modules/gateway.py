@@ -255,13 +255,7 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
   - cloud_dr.ibm_direct_link.concurrency
   - cloud_dr.ibm_direct_link.progress
-attributes:
-  check_mode:
-    description: Can run in check mode and predict the change without modifying anything.
-    support: full
-  diff_mode:
-    description: Returns the gateway before and after the change.
-    support: full
+  - cloud_dr.ibm_direct_link.attributes.state
 notes:
   - Dedicated gateways stop at the LOA stage; the cross-connect is ordered by the customer and patched by IBM.
     Their virtual connections are created by a later run, once the gateway is provisioned.
@@ -351,7 +345,6 @@ actions:
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import progress
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_fields import argument_spec as gateway_argument_spec
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
@@ -372,11 +365,9 @@ def main():
         wait=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=1800),
         force=dict(type='bool', default=False),
-        max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
         **progress.argument_spec(),
     )
-    module = DirectLinkModule(argument_spec=argument_spec, required_one_of=[('name', 'id')], supports_check_mode=True)
-    module.run(run)
+    DirectLinkModule(argument_spec=argument_spec, concurrent=True, required_one_of=[('name', 'id')]).run(run)
 
 
 if __name__ == '__main__':

@@ -166,7 +166,6 @@ gateways:
       type: dict
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import INCLUDE_CHOICES, gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
@@ -182,20 +181,15 @@ def gather(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(
-            id=dict(type='str'),
-            name=dict(type='str'),
-            type=dict(type='str', choices=['connect', 'dedicated']),
-            location_name=dict(type='str'),
-            include=dict(type='list', elements='str', choices=list(INCLUDE_CHOICES) + ['all'],
-                         default=['virtual_connections', 'route_filters', 'as_prepends', 'macsec']),
-            include_cross_account=dict(type='bool', default=False),
-            max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(gather)
+    DirectLinkModule(argument_spec=dict(
+        id=dict(type='str'),
+        name=dict(type='str'),
+        type=dict(type='str', choices=['connect', 'dedicated']),
+        location_name=dict(type='str'),
+        include=dict(type='list', elements='str', choices=list(INCLUDE_CHOICES) + ['all'],
+                     default=['virtual_connections', 'route_filters', 'as_prepends', 'macsec']),
+        include_cross_account=dict(type='bool', default=False),
+    ), concurrent=True).run(gather)
 
 
 if __name__ == '__main__':

@@ -46,13 +46,7 @@ extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
   - cloud_dr.ibm_direct_link.concurrency
   - cloud_dr.ibm_direct_link.progress
-attributes:
-  check_mode:
-    description: Can run in check mode and predict the changes without modifying anything.
-    support: full
-  diff_mode:
-    description: Returns each changed gateway before and after the change.
-    support: full
+  - cloud_dr.ibm_direct_link.attributes.state
 notes:
   - Gateways waiting for their lifecycle hold no request slot, so all of them (up to 1000) are awaited together, with at
     most O(max_concurrency) requests in flight. One C(GET /gateways) per poll round serves every gateway awaited.
@@ -124,7 +118,7 @@ failed_gateways:
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, progress
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_fields import argument_spec as gateway_argument_spec
@@ -208,10 +202,9 @@ def main():
             gateways=dict(type='list', elements='dict', required=True),
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=1800),
-            max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
             **progress.argument_spec(),
         ),
-        supports_check_mode=True,
+        concurrent=True,
     )
     try:
         result = run_all(module)

@@ -90,8 +90,7 @@ def request_token(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(argument_spec={}, supports_check_mode=True)
-    module.run(request_token)
+    DirectLinkModule(argument_spec={}).run(request_token)
 
 
 if __name__ == '__main__':

@@ -64,7 +64,7 @@ locations:
 """
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY, map_bounded
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
 
@@ -87,15 +87,10 @@ def gather(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(
-            offering_type=dict(type='str', choices=['connect', 'dedicated', 'all'], default='all'),
-            include_routers=dict(type='bool', default=True),
-            max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(gather)
+    DirectLinkModule(argument_spec=dict(
+        offering_type=dict(type='str', choices=['connect', 'dedicated', 'all'], default='all'),
+        include_routers=dict(type='bool', default=True),
+    ), concurrent=True).run(gather)
 
 
 if __name__ == '__main__':

@@ -68,11 +68,7 @@ def gather(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(offering_type=dict(type='str', choices=['connect', 'dedicated', 'all'], default='all')),
-        supports_check_mode=True,
-    )
-    module.run(gather)
+    DirectLinkModule(argument_spec=dict(offering_type=dict(type='str', choices=['connect', 'dedicated', 'all'], default='all'))).run(gather)
 
 
 if __name__ == '__main__':

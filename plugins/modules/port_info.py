@@ -83,11 +83,7 @@ def gather(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(id=dict(type='str'), location_name=dict(type='str'), provider_name=dict(type='str')),
-        supports_check_mode=True,
-    )
-    module.run(gather)
+    DirectLinkModule(argument_spec=dict(id=dict(type='str'), location_name=dict(type='str'), provider_name=dict(type='str'))).run(gather)
 
 
 if __name__ == '__main__':

@@ -113,7 +113,6 @@ import os
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files, gateway_fields, recovery, redundancy, report_files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import snapshot
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
@@ -202,16 +201,11 @@ def run(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(
-            backup_dir=dict(type='path'),
-            report_path=dict(type='path'),
-            fail_on=dict(type='str', choices=list(redundancy.FAIL_ON), default='never'),
-            max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run)
+    DirectLinkModule(argument_spec=dict(
+        backup_dir=dict(type='path'),
+        report_path=dict(type='path'),
+        fail_on=dict(type='str', choices=list(redundancy.FAIL_ON), default='never'),
+    ), concurrent=True).run(run)
 
 
 if __name__ == '__main__':

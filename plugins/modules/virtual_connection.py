@@ -47,13 +47,7 @@ options:
 extends_documentation_fragment:
   - cloud_dr.ibm_direct_link.auth
   - cloud_dr.ibm_direct_link.progress
-attributes:
-  check_mode:
-    description: Can run in check mode and predict the change without modifying anything.
-    support: full
-  diff_mode:
-    description: Returns the virtual connection before and after the change.
-    support: full
+  - cloud_dr.ibm_direct_link.attributes.state
 """
 
 EXAMPLES = r"""
@@ -142,20 +136,16 @@ def run(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-            gateway=dict(type='str', required=True),
-            name=dict(type='str', required=True),
-            type=dict(type='str', choices=['classic', 'vpc', 'transit']),
-            network_id=dict(type='str'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=1800),
-            **progress.argument_spec(),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(run)
+    DirectLinkModule(argument_spec=dict(
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        gateway=dict(type='str', required=True),
+        name=dict(type='str', required=True),
+        type=dict(type='str', choices=['classic', 'vpc', 'transit']),
+        network_id=dict(type='str'),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=1800),
+        **progress.argument_spec(),
+    )).run(run)
 
 
 if __name__ == '__main__':

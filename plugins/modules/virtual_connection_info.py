@@ -61,7 +61,6 @@ virtual_connections:
       type: dict
 """
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
@@ -81,11 +80,7 @@ def gather(module):
 
 def main():
     """Module entry point."""
-    module = DirectLinkModule(
-        argument_spec=dict(gateway=dict(type='str'), max_concurrency=dict(type='int', default=DEFAULT_MAX_CONCURRENCY)),
-        supports_check_mode=True,
-    )
-    module.run(gather)
+    DirectLinkModule(argument_spec=dict(gateway=dict(type='str')), concurrent=True).run(gather)
 
 
 if __name__ == '__main__':
