@@ -2,82 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the cloud_dr.ibm_direct_link collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The _rehearsal_replica module: its documentation, examples and return values are in _rehearsal_replica.yml beside this file."""
 
-DOCUMENTATION = r"""
-module: _rehearsal_replica
-short_description: Describe the account a backup holds, as a seed for the Direct Link simulator of a DR rehearsal
-version_added: 0.1.0
-description:
-  - Internal to the C(cloud_dr.ibm_direct_link.rehearse) role (the leading underscore says so) - its options and results
-    may change with the role; compose the public modules in your own playbooks.
-  - Reads a backup directory (checksums and structure checked like a recovery does) and writes a JSON seed from
-    which the bundled Direct Link simulator rebuilds the account as the backup describes it - every gateway with
-    its route filters, AS prepends, MACsec, BGP addresses and virtual connections - together with the offering
-    catalog the recovery needs.
-  - The catalog comes from the snapshot the backup saved (C(.catalog/direct_link_catalog.yml)) or from the live
-    API (read-only catalog requests; the only requests this module can make).
-  - The C(cloud_dr.ibm_direct_link.rehearse) playbook uses it; it rarely needs to be called directly.
-author:
-  - Cloud DR maintainers (@cloud-dr)
-options:
-  backup_dir:
-    description: The backup directory.
-    type: path
-    required: true
-  dest:
-    description: The seed file to write (mode 0600).
-    type: path
-    required: true
-  catalog_source:
-    description:
-      - C(snapshot) replays the catalog saved by the backup; C(live) reads the live catalog with the credentials;
-        C(auto) uses the snapshot when the backup has one, else the live catalog.
-    type: str
-    choices: [auto, snapshot, live]
-    default: auto
-extends_documentation_fragment:
-  - cloud_dr.ibm_direct_link.auth
-  - cloud_dr.ibm_direct_link.concurrency
-attributes:
-  check_mode:
-    description: Reads and checks the backup; writes nothing.
-    support: full
-  diff_mode:
-    description: Not applicable; the seed file is a working file of the rehearsal.
-    support: none
-"""
-
-EXAMPLES = r"""
-- name: Seed a rehearsal with the account as the backup describes it
-  cloud_dr.ibm_direct_link._rehearsal_replica:
-    backup_dir: /srv/dl-backup
-    dest: /srv/dl-rehearsal/replica.json
-    catalog_source: snapshot
-  register: replica
-"""
-
-RETURN = r"""
-account_id:
-  description:
-    - The account the backup was made from - the manifest's C(source.account_id), or the account every gateway's
-      CRN names (a backup imported from a CLI export before the import recorded it).
-  returned: always
-  type: str
-gateways:
-  description: Names of the gateways in the replica (those the backup holds as present).
-  returned: always
-  type: list
-  elements: str
-locations:
-  description: The locations of those gateways.
-  returned: always
-  type: list
-  elements: str
-catalog_from:
-  description: Where the catalog came from, C(snapshot) or C(live).
-  returned: always
-  type: str
-"""
 
 import json
 import os

@@ -2,78 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the cloud_dr.ibm_direct_link collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The backup_commit module: its documentation, examples and return values are in backup_commit.yml beside this file."""
 
-DOCUMENTATION = r"""
-module: backup_commit
-short_description: Commit a Direct Link backup directory to git, and push it off the machine
-version_added: 0.1.0
-description:
-  - Commits every change of the backup directory (creating the repository when needed) with the given message,
-    and pushes to O(remote) when it is set. A backup kept only on the machine hit by the disaster is not a backup.
-  - Makes no commit when nothing changed.
-  - Holds the backup directory's lock (the one M(cloud_dr.ibm_direct_link.backup_store) takes) while it stages and
-    commits, never commits the lock, the journal or temporary files (C(.direct-link-*)), and refuses a directory
-    whose last backup was interrupted while switching to its new files.
-author:
-  - Cloud DR maintainers (@cloud-dr)
-options:
-  path:
-    description: The backup directory.
-    type: path
-    required: true
-  commit_message:
-    description: The commit message.
-    type: str
-    required: true
-  remote:
-    description: A git remote URL to push to (for example a private repository); not pushed when empty.
-    type: str
-    default: ""
-  branch:
-    description: The branch to commit on and push.
-    type: str
-    default: main
-  author_name:
-    description: Committer name used when git has none configured.
-    type: str
-    default: Direct Link backup
-  author_email:
-    description: Committer e-mail used when git has none configured.
-    type: str
-    default: direct-link-backup@localhost
-  lock_timeout:
-    description: Seconds to wait for a backup into the same directory to finish before failing.
-    type: float
-    default: 300
-requirements:
-  - git
-attributes:
-  check_mode:
-    description: Reports whether a commit would be made, without making it.
-    support: full
-  diff_mode:
-    description: Not supported.
-    support: none
-"""
-
-EXAMPLES = r"""
-- name: Commit the backup and push it to a private repository
-  cloud_dr.ibm_direct_link.backup_commit:
-    path: /srv/dl-backup
-    commit_message: "Direct Link backup: 1 changed (12 gateways)"
-    remote: git@git.example.com:network/dl-backup.git
-"""
-
-RETURN = r"""
-commit:
-  description: The id of the new commit (empty when nothing changed or in check mode).
-  returned: always
-  type: str
-pushed:
-  description: Whether the branch was pushed.
-  returned: always
-  type: bool
-"""
 
 import os
 

@@ -2,85 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the cloud_dr.ibm_direct_link collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The backup_verify module: its documentation, examples and return values are in backup_verify.yml beside this file."""
 
-DOCUMENTATION = r"""
-module: backup_verify
-short_description: Compare the live Direct Link account with a backup (drift check)
-version_added: 0.1.0
-description:
-  - Reads a backup directory (checking schema and checksums), applies the same remaps a recovery plan would, and
-    compares every gateway with the live account - missing gateways, changed fields, route filters, AS prepends,
-    MACsec and virtual connections.
-  - Fails listing every drift. Virtual connections of a gateway that is not provisioned yet (a dedicated gateway at
-    the LOA stage) are reported as pending, not as drift.
-  - What the backup does not hold (its C(missing) fields, from a CLI export) and the virtual connections the plan
-    does not recreate (inactive at backup time, see C(recover_inactive_vcs)) are not compared; they are listed in
-    RV(not_compared), not counted as drift.
-  - It never changes anything in the account. With O(report_path) it writes its result as a Markdown report and,
-    beside it, as JSON (the same document as data, C(schema_version) 1, described by
-    C(docs/schemas/verify-report.schema.json) in the collection), even when it fails on drift.
-author:
-  - Cloud DR maintainers (@cloud-dr)
-options:
-  report_path:
-    description:
-      - Where to write the Markdown report (for example C(verify-report.md)); the JSON report is written beside it
-        (C(verify-report.json)), both mode 0600. Neither is written when unset, nor in check mode.
-    type: path
-extends_documentation_fragment:
-  - cloud_dr.ibm_direct_link.recovery
-  - cloud_dr.ibm_direct_link.auth
-attributes:
-  check_mode:
-    description: Can run in check mode; it reads only, so the result is the same, but no report is written.
-    support: full
-  diff_mode:
-    description: Not applicable; it changes nothing.
-    support: none
-"""
-
-EXAMPLES = r"""
-- name: Has the account drifted from the last backup?
-  cloud_dr.ibm_direct_link.backup_verify:
-    backup_dir: /srv/dl-backup
-"""
-
-RETURN = r"""
-drift:
-  description: Every difference between the live account and the backup.
-  returned: always
-  type: list
-  elements: str
-pending:
-  description: Virtual connections that wait for their gateway to be provisioned.
-  returned: always
-  type: list
-  elements: str
-checked:
-  description: Names of the gateways compared.
-  returned: always
-  type: list
-  elements: str
-not_compared:
-  description: What was not compared, per gateway - fields the backup does not hold, virtual connections not recreated.
-  returned: always
-  type: list
-  elements: str
-summary:
-  description:
-    - The outcome in brief, what the verify playbook publishes as C(cloud_dr_verify) with C(ansible.builtin.set_stats).
-    - C(status) is C(match), C(drift) or C(unreadable) (the backup or the plan could not be compared); C(report)
-      and C(report_json) are the files (empty when not written).
-  returned: always
-  type: dict
-  sample:
-    status: drift
-    checked: 6
-    drift: ["gateway 'wdc04-connect-backup' (host wdc04_connect_backup): speed_mbps is 1000, backup has 500"]
-    pending: []
-    report: /srv/dr/verify-report.md
-    report_json: /srv/dr/verify-report.json
-"""
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import recovery, report_files
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog

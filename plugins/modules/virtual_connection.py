@@ -2,80 +2,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: contributors to the cloud_dr.ibm_direct_link collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The virtual_connection module: its documentation, examples and return values are in virtual_connection.yml beside this file."""
 
-DOCUMENTATION = r"""
-module: virtual_connection
-short_description: Create and delete virtual connections of IBM Cloud Direct Link gateways
-version_added: 0.1.0
-description:
-  - Connects a Direct Link gateway to classic infrastructure or to a VPC, idempotently by name within the gateway.
-  - The type and network of an existing virtual connection cannot change; a difference fails with a clear message.
-  - Transit Gateway connections are made from the Transit Gateway side; asking for one here fails before any request.
-author:
-  - Cloud DR maintainers (@cloud-dr)
-options:
-  state:
-    description: Whether the virtual connection should exist.
-    type: str
-    choices: [present, absent]
-    default: present
-  gateway:
-    description: Name or id of the gateway.
-    type: str
-    required: true
-  name:
-    description: Name of the virtual connection, unique within the gateway.
-    type: str
-    required: true
-  type:
-    description: C(classic) or C(vpc). Required to create.
-    type: str
-    choices: [classic, vpc, transit]
-  network_id:
-    description: CRN of the VPC (type C(vpc)).
-    type: str
-  wait:
-    description:
-      - Wait until the connection is attached (a connection to a VPC of another account stops at C(approval_pending),
-        which is reported without failing), or until a deletion is complete.
-    type: bool
-    default: true
-  wait_timeout:
-    description: Seconds to wait.
-    type: int
-    default: 1800
-extends_documentation_fragment:
-  - cloud_dr.ibm_direct_link.auth
-  - cloud_dr.ibm_direct_link.progress
-  - cloud_dr.ibm_direct_link.attributes.state
-"""
-
-EXAMPLES = r"""
-- name: Connect a gateway to a VPC
-  cloud_dr.ibm_direct_link.virtual_connection:
-    gateway: dal10-connect-primary
-    name: vc-reporting-vpc
-    type: vpc
-    network_id: "crn:v1:bluemix:public:is:us-south:a/4111d05f36894e3cb9b46a43556d9000::vpc:r006-9b4e2c1a-7f3d-4a6b-8e05-c1d2e3f4a5b6"
-
-- name: Remove it
-  cloud_dr.ibm_direct_link.virtual_connection:
-    gateway: dal10-connect-primary
-    name: vc-reporting-vpc
-    state: absent
-"""
-
-RETURN = r"""
-virtual_connection:
-  description: The virtual connection (C(name), C(type), C(network_id), C(id), C(status)); empty after a deletion.
-  returned: always
-  type: dict
-actions:
-  description: What was done (or would be done in check mode).
-  returned: always
-  type: list
-  elements: str
-"""
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, progress, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError

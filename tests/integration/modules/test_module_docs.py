@@ -1,8 +1,9 @@
 """Every module's documentation renders with ansible-doc, and every module's EXAMPLES run against the simulator.
 
-The modules are the Python files of plugins/modules. Each module's EXAMPLES string is read from its file with
-``ast`` (the module is not imported) and run as written - one playbook per module, tasks in order - against a fresh
-simulator seeded with the demo account. EXAMPLES made of plays (items with ``hosts``) are run as that playbook.
+The modules are the Python files of plugins/modules; each one's documentation is the YAML file beside it
+(DOCUMENTATION, EXAMPLES, RETURN), which ansible-doc reads. Each module's EXAMPLES are run as written - one
+playbook per module, tasks in order - against a fresh simulator seeded with the demo account. EXAMPLES made of
+plays (items with ``hosts``) are run as that playbook.
 
 Conventions the examples may rely on; the test prepares them, and the example text stays what users read:
 
@@ -20,7 +21,6 @@ Conventions the examples may rely on; the test prepares them, and the example te
   recovery_plan result) and ``rehearse_after`` (a gateway_info result).
 """
 
-import ast
 import json
 import os
 import shutil
@@ -48,19 +48,14 @@ def module_names():
     return sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.endswith('.py') and name != '__init__.py')
 
 
-def module_strings(name):
-    """The module file's top-level string assignments (DOCUMENTATION, EXAMPLES, RETURN), read without importing it."""
-    with open(os.path.join(MODULES_DIR, f'{name}.py'), encoding='utf-8') as stream:
-        tree = ast.parse(stream.read())
-    strings = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            strings.update((target.id, node.value.value) for target in node.targets if isinstance(target, ast.Name))
-    return strings
+def module_docs(name):
+    """The module's documentation file: DOCUMENTATION and RETURN (mappings), EXAMPLES (the text users read)."""
+    with open(os.path.join(MODULES_DIR, f'{name}.yml'), encoding='utf-8') as stream:
+        return yaml.safe_load(stream)
 
 
 def short_description(name):
-    return yaml.safe_load(module_strings(name)['DOCUMENTATION'])['short_description']
+    return module_docs(name)['DOCUMENTATION']['short_description']
 
 
 def ansible_doc(*args):
@@ -87,7 +82,7 @@ def test_the_action_group_is_every_module_that_takes_the_auth_options():
     with open(os.path.join(ROOT, 'meta', 'runtime.yml'), encoding='utf-8') as stream:
         group = yaml.safe_load(stream)['action_groups']['direct_link']
     with_auth = [name for name in MODULES if f'{COLLECTION}.auth' in
-                 yaml.safe_load(module_strings(name)['DOCUMENTATION']).get('extends_documentation_fragment', [])]
+                 module_docs(name)['DOCUMENTATION'].get('extends_documentation_fragment', [])]
     assert sorted(group) == with_auth
 
 
@@ -129,7 +124,7 @@ def test_ansible_doc_renders(doc_pages, name):
     assert page.startswith(f'> MODULE {fqcn} '), page[:300]
     for section in ('OPTIONS', 'EXAMPLES:'):
         assert section in page, f'no {section} in the page of {name}'
-    first = yaml.safe_load(module_strings(name)['EXAMPLES'])[0]
+    first = yaml.safe_load(module_docs(name)['EXAMPLES'])[0]
     assert f"- name: {first['name']}" in page
 
 
@@ -222,7 +217,7 @@ def rehearsal_setup(sim, workdir, backup_dir):
 
 def standby_setup(sim, workdir, _backup_dir):
     """``standby_plan``: the standby of the demo's primary gateway in dal12, as the _standby_plan examples plan it."""
-    plan_task = yaml.safe_load(module_strings('_standby_plan')['EXAMPLES'])[0]
+    plan_task = yaml.safe_load(module_docs('_standby_plan')['EXAMPLES'])[0]
     return setup_play(sim, workdir, [plan_task])
 
 
@@ -233,7 +228,7 @@ SETUP = {'_recovery_report': recovery_setup, '_rehearsal_report': rehearsal_setu
 
 @pytest.mark.parametrize('name', MODULES)
 def test_examples_run(sim, tmp_path, demo_backup, name):
-    text = module_strings(name)['EXAMPLES']
+    text = module_docs(name)['EXAMPLES']
     examples = yaml.safe_load(text)
     assert isinstance(examples, list) and examples, f'{name}: EXAMPLES is not a list of tasks or plays'
     root = tmp_path / 'root'
