@@ -3,23 +3,28 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """One error type for every failure a module reports, built from SDK and HTTP exceptions."""
 
+import dataclasses
+from typing import Optional
+
 IAM_TOKEN_PATH = '/identity/token'
 
 
+@dataclasses.dataclass(eq=False, repr=False)  # compared and shown as an exception: by identity, by its message
 class DirectLinkError(Exception):
     """A failed Direct Link or IAM call, or a problem found before any call.
 
     ``message`` is one line, fit for ``fail_json(msg=...)``; the other attributes are returned beside it.
     """
 
-    def __init__(self, message, status_code=None, error_code=None, error_message=None, trace_id=None, operation=None):
-        super().__init__(message)
-        self.message = message
-        self.status_code = status_code
-        self.error_code = error_code
-        self.error_message = error_message
-        self.trace_id = trace_id
-        self.operation = operation
+    message: str
+    status_code: Optional[int] = None
+    error_code: Optional[str] = None
+    error_message: Optional[str] = None
+    trace_id: Optional[str] = None
+    operation: Optional[str] = None
+
+    def __post_init__(self):
+        super().__init__(self.message)
 
     def details(self):
         """The attributes returned beside ``msg`` (only those that are known)."""

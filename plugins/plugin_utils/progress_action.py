@@ -11,13 +11,16 @@ When the module cannot write where the plugin reads - another host, a become use
 and the module runs as it would without this plugin.
 """
 
+import dataclasses
 import json
 import os
 import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Optional
 
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -37,18 +40,21 @@ def read_snapshot(path):
         return None
 
 
+@dataclasses.dataclass(eq=False)  # one watcher is one thread: equal only to itself
 class Watcher:
     """Prints ``prefix`` and the progress line of the snapshot in ``path`` every ``interval`` seconds, on a
     fixed schedule from the start, until the ``with`` block ends."""
 
-    def __init__(self, path, interval, prefix, clock=time.monotonic, show=display.display):
-        self.path = path
-        self.interval = interval
-        self.prefix = prefix
-        self.clock = clock
-        self.show = show
-        self.started = None
-        self._stop = threading.Event()
+    path: str
+    interval: float
+    prefix: str
+    clock: Callable[[], float] = time.monotonic
+    show: Callable[[str], object] = display.display
+    started: Optional[float] = dataclasses.field(init=False, default=None)
+    _stop: threading.Event = dataclasses.field(init=False, default_factory=threading.Event)
+    _thread: threading.Thread = dataclasses.field(init=False)
+
+    def __post_init__(self):
         self._thread = threading.Thread(target=self._run, name='progress', daemon=True)
 
     def __enter__(self):

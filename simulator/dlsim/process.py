@@ -27,16 +27,19 @@ class SimulatorError(RuntimeError):
 
 
 class Simulator:
-    """A ``dlsim serve`` child process."""
+    """A ``dlsim serve`` child process; ``options`` are its ``dlsim serve`` options (``provision_delay=0.2``)."""
+
+    # What start() finds out: the child while it runs, the URL it listens on, and its port (0 until the first start:
+    # a free one; a restart keeps it).
+    process = None
+    url = None
+    port = 0
 
     def __init__(self, seed='demo', api_key=DEFAULT_API_KEY, start_timeout=20.0, **options):
         self.seed = seed
         self.api_key = api_key
         self.start_timeout = start_timeout
         self.options = options
-        self.process = None
-        self.url = None
-        self.port = 0
 
     # ------------------------------------------------------------------ lifecycle
     def command(self):

@@ -4,6 +4,7 @@ Requests are served concurrently (one thread each); one lock guards the state.  
 outside the lock, so a slow API still serves many requests at once, like the real one.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -19,6 +20,7 @@ import traceback
 import urllib.parse
 from collections import Counter, deque
 from http import HTTPStatus
+from http.client import HTTPMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from dlsim import api, seeds
@@ -48,16 +50,16 @@ ID_RESOURCES = {'gateways': 'Gateway', 'virtual_connections': 'Virtual Connectio
                 'ports': 'Port'}
 
 
+@dataclasses.dataclass
 class Request:
     """What a handler needs from an HTTP request."""
 
-    def __init__(self, method, path, query, headers, body, base_url):
-        self.method = method
-        self.path = path
-        self.query = query
-        self.headers = headers
-        self.body = body
-        self.base_url = base_url
+    method: str
+    path: str
+    query: dict
+    headers: HTTPMessage
+    body: bytes
+    base_url: str
 
     def json(self):
         """The request body as JSON (400 when it is not, or when it nests deeper than MAX_JSON_DEPTH)."""
@@ -283,34 +285,6 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """Keep the terminal quiet; the stats endpoint tells what happened."""
 
-    def do_GET(self):  # pylint: disable=invalid-name
-        """Dispatch GET."""
-        self._dispatch('GET')
-
-    def do_POST(self):  # pylint: disable=invalid-name
-        """Dispatch POST."""
-        self._dispatch('POST')
-
-    def do_PUT(self):  # pylint: disable=invalid-name
-        """Dispatch PUT."""
-        self._dispatch('PUT')
-
-    def do_PATCH(self):  # pylint: disable=invalid-name
-        """Dispatch PATCH."""
-        self._dispatch('PATCH')
-
-    def do_DELETE(self):  # pylint: disable=invalid-name
-        """Dispatch DELETE."""
-        self._dispatch('DELETE')
-
-    def do_HEAD(self):  # pylint: disable=invalid-name
-        """Dispatch HEAD (no operation has it: 405, headers only)."""
-        self._dispatch('HEAD')
-
-    def do_OPTIONS(self):  # pylint: disable=invalid-name
-        """Dispatch OPTIONS (no operation has it: 405 with an Allow header)."""
-        self._dispatch('OPTIONS')
-
     def send_error(self, code, message=None, explain=None):
         """What http.server answers by itself (a method it has no do_ for, a malformed request line, headers too
         large): in IBM's error shape instead of an HTML page, and the connection closed."""
@@ -423,11 +397,14 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _dispatch(self, method):
+    def _dispatch(self):
+        """Serve the request's method (``self.command``): every do_* method is this one.  HEAD and OPTIONS are
+        dispatched too, though no operation has them: HEAD gets a 405 with headers only, OPTIONS a 405 with an Allow
+        header."""
         trace = new_trace()
         self.answering_direct_link = False
         try:
-            request = self._request(method)
+            request = self._request(self.command)
         except ApiError as error:
             self._send_closing(error, trace)
             return
@@ -439,6 +416,9 @@ class Handler(BaseHTTPRequestHandler):
             # A simulator bug must still give the client an answer in IBM's shape (and the log a traceback).
             traceback.print_exc()
             self._send_error(ApiError(500, 'internal_error', f'dlsim internal error: {type(exc).__name__}: {exc}'), trace)
+
+    # http.server calls do_<method>; every method goes through the same dispatch
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
     def _route(self, request, trace):
         try:

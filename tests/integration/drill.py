@@ -1,6 +1,7 @@
 """Steps of the backup → disaster → recovery drill shared by the integration suites (playbooks through the
 simulator), and ways to look at their results."""
 
+import copy
 import hashlib
 import json
 import os
@@ -31,6 +32,17 @@ def verify(sim, workdir, backup_dir, *args, plan=None, env=None):
     """Run the verify playbook: the live account against the backup (and the recovery, given its plan)."""
     plan_args = ['-e', f'@{plan}'] if plan else []
     return run_playbook(sim, 'cloud_dr.ibm_direct_link.verify', workdir, ['-i', str(backup_dir), *plan_args, *args], env=env)
+
+
+def reseed(sim, state, change=None):
+    """Put the simulator back in ``state`` (a state document, itself left as it is) with ``change(doc)`` applied to a
+    copy of it; stats reset."""
+    doc = copy.deepcopy(state)
+    if change:
+        change(doc)
+    sim.seed_with(doc)
+    sim.reset_stats()
+    return sim
 
 
 def write_plan(workdir, **changes):

@@ -53,7 +53,36 @@ PROVISION_DELAY, VC_DELAY = 3, 1
 
 
 # ----------------------------------------------------------------------------------------------- measuring
-class TreeMemory:
+class Sampler(threading.Thread):
+    """A daemon thread that calls ``sample()`` at once and then every ``interval`` seconds while its ``with`` block
+    runs; ``began`` is when the block began (time.monotonic())."""
+
+    def __init__(self, interval):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.began = None
+        self.finished = threading.Event()
+
+    def sample(self):
+        """One sample (a subclass's)."""
+        raise NotImplementedError
+
+    def run(self):
+        while not self.finished.is_set():
+            self.sample()
+            self.finished.wait(self.interval)
+
+    def __enter__(self):
+        self.began = time.monotonic()
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.finished.set()
+        self.join()
+
+
+class TreeMemory(Sampler):
     """Samples the memory of this process's descendants (except the simulator's tree) every 100 ms; keeps the peaks.
 
     RSS counts a page shared by forks once per process; PSS divides it among them, so the PSS sum is what the tree
@@ -63,19 +92,9 @@ class TreeMemory:
     PAGE = os.sysconf('SC_PAGE_SIZE')
 
     def __init__(self, excluded_pid, interval=SAMPLE_SECONDS):
+        super().__init__(interval)
         self.excluded_pid = excluded_pid
-        self.interval = interval
         self.peak_rss_bytes = self.peak_pss_bytes = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
 
     @staticmethod
     def _parents():
@@ -117,40 +136,23 @@ class TreeMemory:
             return 0, 0
         return rss, pss
 
-    def _sample(self):
-        while not self._stop.is_set():
-            usage = [self._usage(pid) for pid in self._tree()]
-            self.peak_rss_bytes = max(self.peak_rss_bytes, sum(rss for rss, _pss in usage))
-            self.peak_pss_bytes = max(self.peak_pss_bytes, sum(pss for _rss, pss in usage))
-            self._stop.wait(self.interval)
+    def sample(self):
+        usage = [self._usage(pid) for pid in self._tree()]
+        self.peak_rss_bytes = max(self.peak_rss_bytes, sum(rss for rss, _pss in usage))
+        self.peak_pss_bytes = max(self.peak_pss_bytes, sum(pss for _rss, pss in usage))
 
 
-class RateSamples:
+class RateSamples(Sampler):
     """The simulator's counters every 100 ms during a run: when the 429s came."""
 
     def __init__(self, sim, interval=SAMPLE_SECONDS):
+        super().__init__(interval)
         self.sim = sim
-        self.interval = interval
         self.samples = []  # (seconds since start, Direct Link requests, 429s)
-        self._started = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
 
-    def __enter__(self):
-        self._started = time.monotonic()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self):
-        while not self._stop.is_set():
-            stats = self.sim.stats()
-            self.samples.append((time.monotonic() - self._started, stats['total'] - stats['iam_tokens'],
-                                 stats['rate_limited']))
-            self._stop.wait(self.interval)
+    def sample(self):
+        stats = self.sim.stats()
+        self.samples.append((time.monotonic() - self.began, stats['total'] - stats['iam_tokens'], stats['rate_limited']))
 
     def summary(self, final_rate_limited):
         """When the first request was seen, the 429s within the first second after it and after, and per second."""

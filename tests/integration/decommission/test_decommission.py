@@ -5,7 +5,6 @@ plan recovers them into dal12, and that state is kept; every test starts from it
 as the test needs, with its own report directory.
 """
 
-import copy
 import hashlib
 import json
 import os
@@ -16,7 +15,7 @@ import yaml
 
 from dlsim.process import Simulator
 from dlsim.seeds import DEFAULT_ACCOUNT, PARTNER_ACCOUNT
-from drill import DEMO_PLAN, backup, recover
+from drill import DEMO_PLAN, backup, recover, reseed
 from playbook_runner import run_playbook
 
 PRIMARY, DEDICATED, TRANSIT = 'dal10-connect-primary', 'dal10-dedicated-macsec', 'dal10-connect-transit'
@@ -39,12 +38,7 @@ def drill(tmp_path_factory):
 def start(drill, change=None):
     """The simulator in the state after the recovery, with ``change(doc)`` applied; stats reset."""
     sim, _backup_dir, after_recovery = drill
-    doc = copy.deepcopy(after_recovery)
-    if change:
-        change(doc)
-    sim.seed_with(doc)
-    sim.reset_stats()
-    return sim
+    return reseed(sim, after_recovery, change)
 
 
 def record(doc, name):

@@ -14,7 +14,7 @@ import yaml
 
 from dlsim.process import Simulator
 from dlsim.seeds import vpc_crn
-from drill import backup, verify
+from drill import backup, reseed, verify
 from playbook_runner import run_playbook
 
 PRIMARY, STANDBY = 'dal10-connect-primary', 'dal10-connect-primary-standby'
@@ -72,12 +72,7 @@ def synced(tmp_path_factory):
 def start(synced, change=None):
     """The simulator as the first sync left it, with ``change(doc)`` applied; stats reset."""
     sim, state, _result, _workdir = synced
-    doc = copy.deepcopy(state)
-    if change:
-        change(doc)
-    sim.seed_with(doc)
-    sim.reset_stats()
-    return sim
+    return reseed(sim, state, change)
 
 
 def test_the_standby_is_created_in_the_mapped_location_less_preferred_with_the_primary_s_configuration(synced):

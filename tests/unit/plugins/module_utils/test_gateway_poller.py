@@ -1,8 +1,11 @@
 """GatewayListPoller: threads awaiting gateways share one list request per round; a gateway missing from a round is
 read by id before it counts as gone; failures and timeouts are those of a single gateway's wait."""
 
+import dataclasses
 import threading
 import time
+from collections.abc import Callable
+from typing import Optional
 
 import pytest
 
@@ -15,18 +18,19 @@ def gateway(number, status='create_pending'):
     return {'id': f'id-{number}', 'name': f'gw-{number}', 'type': 'connect', 'operational_status': status}
 
 
+@dataclasses.dataclass
 class Service:
     """Lists gateways that are create_pending until round ``ready_at``, then provisioned (or ``final``)."""
 
-    def __init__(self, numbers, ready_at, final='provisioned', listed=True, by_id=None):
-        self.numbers = numbers
-        self.ready_at = ready_at
-        self.final = final
-        self.listed = listed
-        self.by_id = by_id
-        self.lists = 0
-        self.gets = 0
-        self.before_first_list = None  # called (once) inside the first list request
+    numbers: list
+    ready_at: int
+    final: str = 'provisioned'
+    listed: bool = True
+    by_id: Optional[dict] = None
+    lists: int = dataclasses.field(init=False, default=0)
+    gets: int = dataclasses.field(init=False, default=0)
+    # called (once) inside the first list request
+    before_first_list: Optional[Callable[[], None]] = dataclasses.field(init=False, default=None)
 
     def list_gateways(self):
         self.lists += 1
@@ -75,12 +79,11 @@ def test_a_gateway_missing_from_the_list_is_read_by_id_before_it_counts_as_gone(
     assert (adopted.lists, adopted.gets, gone.lists, gone.gets) == (1, 1, 1, 1)
 
 
+@dataclasses.dataclass
 class SlowService(Service):
     """Each list request takes 100 s of a fake clock."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.now = 0.0
+    now: float = dataclasses.field(init=False, default=0.0)
 
     def clock(self):
         return self.now
