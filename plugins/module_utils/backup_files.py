@@ -66,7 +66,7 @@ def _represent_trusted(dumper, value):
 
 
 def _represent_text(dumper, value):
-    if any(marker in value for marker in TEMPLATE_MARKERS):
+    if '{' in value and any(marker in value for marker in TEMPLATE_MARKERS):  # every marker starts with '{'; most values hold none
         return dumper.represent_scalar('!unsafe', value)
     return dumper.represent_str(value)
 

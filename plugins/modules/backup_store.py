@@ -159,13 +159,16 @@ def store(params, check_mode=False):
     """Plan and write the backup under the directory's lock, completing an interrupted one first.
 
     Returns (changed, result). Check mode takes no lock and writes nothing; a first backup checks its input before the
-    directory (and its lock) is created.
+    directory (and its lock) is created, and writes what that check planned unless another run wrote in the directory
+    before this one took the lock (then it plans again).
     """
     root = params['path']
+    planned = None
     if check_mode or not os.path.isdir(root):
         resumed = os.path.lexists(os.path.join(root, files.JOURNAL))
-        writes, pruned, result = ({}, [], empty_result()) if params['resume_only'] else plan(params)
+        planned = ({}, [], empty_result()) if params['resume_only'] else plan(params)
         if check_mode or params['resume_only']:
+            writes, pruned, result = planned
             return bool(writes or pruned or resumed), dict(result, resumed=resumed)
     files.ensure_private_dir(root)
     with files.locked(root, params['lock_timeout']):
@@ -173,7 +176,8 @@ def store(params, check_mode=False):
         files.remove_stale_temporaries(root)
         if params['resume_only']:
             return resumed, dict(empty_result(), resumed=resumed)
-        writes, pruned, result = plan(params)
+        untouched = planned is not None and os.listdir(root) == [files.LOCK]
+        writes, pruned, result = planned if untouched else plan(params)
         if writes or pruned:
             apply(root, writes, pruned)
     return bool(writes or pruned or resumed), dict(result, resumed=resumed)
