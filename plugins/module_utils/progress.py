@@ -19,14 +19,20 @@ A status of null means not created yet; ``deleted`` means gone after a deletion.
 """
 
 import json
+import math
 import os
 import tempfile
 import threading
+import time
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.statuses import GATEWAY_FAILED, LOA_STAGE, VC_FAILED
 
 SCHEMA_VERSION = 1
 DEFAULT_INTERVAL = 30
+# The most often a snapshot is rewritten, in seconds. Each write serialises the whole state, so writing on every change
+# of a large recovery (500 gateways and 2000 virtual connections) would cost time quadratic in its size; a change
+# within the gap is written when the gap ends. The action plugin reads the snapshot every progress_interval (>= 1 s).
+WRITE_GAP = 0.5
 
 
 def argument_spec():
@@ -38,14 +44,19 @@ class Progress:
     """The state a module run waits on, written to ``path`` as a JSON snapshot on every change (no file: no-op).
 
     Safe to share between the worker threads of one run. A snapshot that cannot be written (a full disk, a
-    directory the module may not write to) stops the reporting, never the run.
+    directory the module may not write to) stops the reporting, never the run. Snapshots are at least ``write_gap``
+    seconds apart; the last change is always written.
     """
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, write_gap=WRITE_GAP, clock=time.monotonic):
         self.path = path
         self._gateways = {}
         self._vcs = {}
         self._lock = threading.Lock()
+        self._write_gap = write_gap
+        self._clock = clock
+        self._written_at = -math.inf
+        self._pending = None  # the timer that writes the changes made within the current gap
 
     def gateway(self, name, gateway_type=None, status=None, failed=None):
         """Record a gateway: its type, its status, why it failed (each when known; None keeps what was recorded)."""
@@ -90,8 +101,25 @@ class Progress:
         return True
 
     def _write(self, changed):
+        """Write the snapshot now, or when the gap since the last write ends (called holding the lock)."""
         if not (self.path and changed):
             return
+        wait = self._written_at + self._write_gap - self._clock()
+        if wait <= 0:
+            self._flush()
+        elif self._pending is None:
+            self._pending = threading.Timer(wait, self._flush_pending)
+            self._pending.daemon = True
+            self._pending.start()
+
+    def _flush_pending(self):
+        with self._lock:
+            self._pending = None
+            if self.path:
+                self._flush()
+
+    def _flush(self):
+        self._written_at = self._clock()
         directory = os.path.dirname(os.path.abspath(self.path))
         try:
             handle, temporary = tempfile.mkstemp(dir=directory, prefix='.progress-', suffix='.tmp')

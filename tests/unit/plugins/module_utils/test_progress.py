@@ -3,6 +3,7 @@
 import json
 import os
 import stat
+import time
 
 import pytest
 
@@ -17,7 +18,7 @@ def read(path):
 
 def test_every_change_rewrites_a_private_snapshot_and_a_repeat_does_not(tmp_path):
     path = tmp_path / 'progress.json'
-    run = progress.Progress(str(path))
+    run = progress.Progress(str(path), write_gap=0)
     run.gateway('gw-a', 'connect')
     assert read(path)['gateways'] == {'gw-a': {'type': 'connect', 'status': None, 'failed': None}}
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
@@ -33,6 +34,23 @@ def test_every_change_rewrites_a_private_snapshot_and_a_repeat_does_not(tmp_path
     assert read(path) == {'schema_version': 1, 'vcs': {'gw-a/vc-1': 'pending'},
                           'gateways': {'gw-a': {'type': 'connect', 'status': 'create_pending', 'failed': 'boom'}}}
     assert os.listdir(tmp_path) == ['progress.json']
+
+
+def test_changes_within_the_write_gap_are_written_once_when_it_ends(tmp_path):
+    path = tmp_path / 'progress.json'
+    now = [100.0]
+    run = progress.Progress(str(path), write_gap=0.3, clock=lambda: now[0])
+    run.gateway('gw-a', 'connect')
+    first = path.stat().st_mtime_ns
+    run.seen({'name': 'gw-a', 'type': 'connect', 'operational_status': 'create_pending'})
+    run.vcs('gw-a', {'vc-1': 'pending'})
+    assert read(path)['gateways']['gw-a']['status'] is None and path.stat().st_mtime_ns == first
+    deadline = time.monotonic() + 10
+    while read(path)['vcs'] != {'gw-a/vc-1': 'pending'}:
+        assert time.monotonic() < deadline, 'the changes of the gap were never written'
+        time.sleep(0.01)
+    assert read(path)['gateways']['gw-a']['status'] == 'create_pending'
+    assert sorted(os.listdir(tmp_path)) == ['progress.json']
 
 
 def test_without_a_file_or_with_one_it_cannot_write_progress_is_silent(tmp_path):
