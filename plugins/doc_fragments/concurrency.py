@@ -16,5 +16,5 @@ options:
         requests), then sends no request before the time the answer's C(Retry-After) names, paces its requests at
         the rate the API accepted, and grows back by one while requests succeed.
     type: int
-    default: 16
+    default: 32
 """

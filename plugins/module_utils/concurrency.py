@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 # The most requests in flight at once by default (the adaptive limit's ceiling). API calls wait on the network, not
 # the CPU: 16 keeps a 50 ms-latency gather of 200 gateways 8x faster than one request at a time (make bench), well
 # under the HTTP pool size; a rate-limited service brings the limit down (AdaptiveLimiter).
-DEFAULT_MAX_CONCURRENCY = 16
+DEFAULT_MAX_CONCURRENCY = 32
 # The shortest window the accepted rate is measured over (a 429 at once after the first request).
 MIN_WINDOW_SECONDS = 0.001
 
