@@ -37,5 +37,5 @@ options:
   max_concurrency:
     description: At most this many requests in flight at once while reading the live account.
     type: int
-    default: 16
+    default: 32
 """
