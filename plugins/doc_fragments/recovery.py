@@ -16,8 +16,9 @@ options:
   plan:
     description:
       - The plan values, keyed like the recover role's variables (C(recover_location_map), C(recover_port_map),
-        C(recover_router_map), C(recover_network_map), C(recover_name_template), C(recover_limit), C(recover_bgp),
-        C(recover_macsec), C(recover_accept_missing), C(recover_inactive_vcs)).
+        C(recover_router_map), C(recover_network_map), C(recover_transit_gateway_map), C(recover_name_template),
+        C(recover_limit), C(recover_bgp), C(recover_macsec), C(recover_accept_missing), C(recover_inactive_vcs),
+        C(recover_approvals)).
       - What a backup records as missing (a CLI export has no route filters nor MACsec CAKs) is a problem unless
         C(recover_macsec) fills it or C(recover_accept_missing) accepts recovering without it; virtual connections
         that were inactive at backup time are not recreated unless C(recover_inactive_vcs=recreate).

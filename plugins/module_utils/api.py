@@ -32,11 +32,13 @@ class Connection:
     Every request goes through one ``AdaptiveLimiter`` shared by all the threads that use the connection: at most
     ``max_in_flight`` requests (default DEFAULT_MAX_CONCURRENCY) on the wire at once, fewer and paced after the
     service answers 429, and none before the time its ``Retry-After`` names (threads that only wait for a lifecycle
-    hold no slot). ``progress`` records what the run's waiters see (by default nowhere).
+    hold no slot). ``progress`` records what the run's waiters see (by default nowhere); ``service`` names the API
+    in error messages.
     """
 
-    def __init__(self, sdk, retry, max_in_flight=None, progress=None):
+    def __init__(self, sdk, retry, max_in_flight=None, progress=None, service='Direct Link'):
         self.sdk = sdk
+        self.service = service
         self.retry = retry
         self.limiter = AdaptiveLimiter(max_in_flight or DEFAULT_MAX_CONCURRENCY)
         self.progress = progress or Progress()
@@ -87,9 +89,9 @@ def sdk_call(not_found=_RAISE, idempotent=True):
             except ApiException as exc:
                 if exc.status_code == 404 and not_found is not _RAISE and not is_iam_failure(exc):
                     return list(not_found) if isinstance(not_found, list) else not_found
-                raise from_api_exception(exc, operation) from None
+                raise from_api_exception(exc, operation, connection.service) from None
             except RequestException as exc:
-                raise from_request_exception(exc, operation) from None
+                raise from_request_exception(exc, operation, connection.service) from None
         return wrapper
     return decorate
 
@@ -191,6 +193,13 @@ def get_virtual_connection(sdk, gateway_id, vc_id):
 def create_virtual_connection(sdk, gateway_id, name, vc_type, network_id=None):
     """Create a virtual connection."""
     return sdk.create_gateway_virtual_connection(gateway_id, name, vc_type, network_id=network_id).get_result()
+
+
+@sdk_call()
+def update_virtual_connection(sdk, gateway_id, vc_id, patch):
+    """Merge-patch a virtual connection: its name (the gateway's owner), or its status (the network's owner approves
+    with ``attached`` or rejects with ``rejected``)."""
+    return sdk.update_gateway_virtual_connection(gateway_id, vc_id, patch).get_result()
 
 
 @sdk_call(not_found=None)

@@ -9,19 +9,22 @@ to the API key afterwards, so long plays do not fail on expiry and short ones co
 """
 
 import time
+import urllib.parse
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 
 DEFAULT_ENDPOINT = 'https://directlink.cloud.ibm.com/v1'
+DIRECT_LINK_HOST_LABEL = 'directlink'
+TRANSIT_HOST_LABEL = 'transit'
 DEFAULT_IAM_ENDPOINT = 'https://iam.cloud.ibm.com'
 DEFAULT_API_VERSION = '2024-11-01'
 HTTP_POOL_SIZE = 64
 
 try:
     import jwt
-    from ibm_cloud_networking_services import DirectLinkV1
+    from ibm_cloud_networking_services import DirectLinkV1, TransitGatewayApisV1
     from ibm_cloud_sdk_core.authenticators import Authenticator, IAMAuthenticator
     from ibm_cloud_sdk_core.http_adapter import SSLHTTPAdapter
     from ibm_cloud_sdk_core.token_managers.iam_token_manager import IAMTokenManager
@@ -37,6 +40,7 @@ def auth_argument_spec():
         iam_token=dict(type='str', no_log=True),
         iam_token_min_ttl=dict(type='int', default=300, no_log=False),
         endpoint=dict(type='str', default=DEFAULT_ENDPOINT, fallback=(env_fallback, ['IBMCLOUD_DL_API_ENDPOINT'])),
+        transit_endpoint=dict(type='str', fallback=(env_fallback, ['IBMCLOUD_TG_API_ENDPOINT'])),
         iam_endpoint=dict(type='str', default=DEFAULT_IAM_ENDPOINT, fallback=(env_fallback, ['IBMCLOUD_IAM_API_ENDPOINT'])),
         api_version=dict(type='str', default=DEFAULT_API_VERSION, fallback=(env_fallback, ['IBMCLOUD_DL_API_VERSION'])),
         timeout=dict(type='int', default=60),
@@ -142,16 +146,37 @@ def build_authenticator(params):
     return fallback
 
 
-def build_sdk_client(params):
+def transit_endpoint(params):
+    """The Transit Gateway API endpoint: ``transit_endpoint`` when set, else the Direct Link endpoint with the
+    ``directlink`` label of its host replaced by ``transit`` (IBM's public and private endpoints are named alike);
+    an endpoint whose host has no such label (a proxy, the simulator) serves both APIs."""
+    if params.get('transit_endpoint'):
+        return params['transit_endpoint']
+    parts = urllib.parse.urlsplit(params['endpoint'])
+    labels = [TRANSIT_HOST_LABEL if label == DIRECT_LINK_HOST_LABEL else label for label in parts.netloc.split('.')]
+    return urllib.parse.urlunsplit(parts._replace(netloc='.'.join(labels)))
+
+
+def build_sdk_client(params, authenticator=None):
     """A DirectLinkV1 client for the endpoint, version and timeout in ``params``, safe to share between threads."""
-    client = DirectLinkV1(version=params['api_version'], authenticator=build_authenticator(params))
-    client.set_service_url(params['endpoint'])
-    client.set_http_config({'timeout': params['timeout']})
+    client = DirectLinkV1(version=params['api_version'], authenticator=authenticator or build_authenticator(params))
+    return _configured(client, params['endpoint'], params['timeout'])
+
+
+def build_transit_client(params, authenticator):
+    """A TransitGatewayApisV1 client sharing ``authenticator`` (one IAM token for both APIs) with the Direct Link one."""
+    client = TransitGatewayApisV1(version=params['api_version'], authenticator=authenticator)
+    return _configured(client, transit_endpoint(params), params['timeout'])
+
+
+def _configured(client, url, timeout):
+    client.set_service_url(url)
+    client.set_http_config({'timeout': timeout})
     # The SDK's adapter keeps 10 connections per host; worker threads need as many as there are workers.
     adapter = SSLHTTPAdapter(pool_connections=4, pool_maxsize=HTTP_POOL_SIZE)
     client.http_client.mount('http://', adapter)
     client.http_client.mount('https://', adapter)
-    resolve_environment_once(client.http_client, params['endpoint'])
+    resolve_environment_once(client.http_client, url)
     return client
 
 

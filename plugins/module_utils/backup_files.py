@@ -27,6 +27,8 @@ import stat
 import tempfile
 import time
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields
+
 try:
     import yaml
     YAML_IMPORT_ERROR = None
@@ -151,10 +153,11 @@ def host_name(gateway_name, gateway_id, taken):
     return name
 
 
-def _stored_vc(vc):
-    """A virtual connection as the backup keeps it: its options, and its status at backup time (read-only, never sent)."""
-    stored = {key: value for key, value in vc.items() if key != 'read_only'}
-    status = (vc.get('read_only') or {}).get('status')
+def _stored_child(child):
+    """A virtual or Transit Gateway connection as the backup keeps it: its options, and its status at backup time
+    (read-only, never sent)."""
+    stored = {key: value for key, value in child.items() if key != 'read_only'}
+    status = (child.get('read_only') or {}).get('status')
     if status:
         stored['read_only'] = {'status': status}
     return stored
@@ -164,12 +167,13 @@ def gateway_document(host, gateway, present=True):
     """The text of ``host_vars/<host>/direct_link.yml`` for an option-shaped gateway.
 
     ``gateway['missing']`` (``[{field, reason}]``, from an import that could not carry every field) is written as the
-    section's ``missing``; each virtual connection keeps ``read_only: {status}``.
+    section's ``missing``; each virtual and Transit Gateway connection keeps ``read_only: {status}``.
     """
     read_only = gateway.get('read_only') or {}
     config = {key: value for key, value in gateway.items() if key not in ('read_only', 'missing')}
-    if 'virtual_connections' in config:
-        config['virtual_connections'] = [_stored_vc(vc) for vc in config['virtual_connections']]
+    for field in gateway_fields.CHILD_FIELDS:
+        if field in config:
+            config[field] = [_stored_child(child) for child in config[field]]
     source = {key: read_only[key] for key in SOURCE_FIELDS if key in read_only}
     source['id'] = gateway.get('id')
     section = {'schema_version': SCHEMA_VERSION, 'host': host, 'present': present, 'gateway': config, 'source': source}

@@ -61,8 +61,8 @@ def _error_code(exc):
     return None
 
 
-def from_api_exception(exc, operation):
-    """A DirectLinkError for an ``ibm_cloud_sdk_core.ApiException``."""
+def from_api_exception(exc, operation, service='Direct Link'):
+    """A DirectLinkError for an ``ibm_cloud_sdk_core.ApiException`` of ``service`` (the API that was called)."""
     status = getattr(exc, 'status_code', None)
     code = _error_code(exc)
     text = ' '.join(str(getattr(exc, 'message', '') or exc).split())
@@ -74,16 +74,16 @@ def from_api_exception(exc, operation):
         else:
             message = f'IAM token request failed ({status}{" " + code if code else ""}: {text}) at {url}'
     else:
-        message = f'Direct Link {operation} failed ({status}{" " + code if code else ""}): {text}'
+        message = f'{service} {operation} failed ({status}{" " + code if code else ""}): {text}'
         if trace:
             message += f' [X-Global-Transaction-ID {trace}]'
     return DirectLinkError(message, status_code=status, error_code=code, error_message=text, trace_id=trace,
                            operation=operation)
 
 
-def from_request_exception(exc, operation):
-    """A DirectLinkError for a connection error or timeout (no HTTP response)."""
-    service = 'IAM' if is_iam_failure(exc) else 'Direct Link'
+def from_request_exception(exc, operation, service='Direct Link'):
+    """A DirectLinkError for a connection error or timeout (no HTTP response) of ``service`` or of IAM."""
+    service = 'IAM' if is_iam_failure(exc) else service
     url = response_url(exc).split('?')[0]
     kind = type(exc).__name__
     return DirectLinkError(f'{service} {operation} got no response ({kind}) from {url or "the endpoint"}',

@@ -38,6 +38,15 @@ CAK_SPEC = dict(name=dict(type='str', required=True), key=dict(type='str', requi
                 session=dict(type='str', required=True, choices=['primary', 'fallback']))
 VC_SPEC = dict(name=dict(type='str', required=True), type=dict(type='str', required=True, choices=['classic', 'vpc', 'transit']),
                network_id=dict(type='str'), read_only=dict(type='dict'))
+TRANSIT_GATEWAY_SPEC = {'id': dict(type='str'), 'name': dict(type='str'), 'location': dict(type='str'),
+                        'global': dict(type='bool')}
+# A Transit Gateway connection to the gateway: made from the transit gateway's side, kept with the gateway it reaches.
+TRANSIT_CONNECTION_SPEC = dict(
+    name=dict(type='str', required=True),
+    transit_gateway=dict(type='dict', required=True, options=TRANSIT_GATEWAY_SPEC),
+    prefix_filters=dict(type='list', elements='dict', options=ROUTE_FILTER_SPEC),
+    prefix_filters_default=dict(type='str', choices=['permit', 'deny']),
+    read_only=dict(type='dict'))
 BFD_SPEC = dict(interval=dict(type='int', required=True), multiplier=dict(type='int'))
 MACSEC_SPEC = dict(
     active=dict(type='bool', required=True),
@@ -88,7 +97,10 @@ FIELDS = (
     Field('macsec_capability', dict(type='str', choices=['non_macsec', 'macsec', 'macsec_optional']), offering=DEDICATED),
     Field('macsec', dict(type='dict', options=MACSEC_SPEC), api=OWN, offering=DEDICATED),
     Field('virtual_connections', dict(type='list', elements='dict', options=VC_SPEC), api=OWN, change=CHILDREN),
+    Field('transit_connections', dict(type='list', elements='dict', options=TRANSIT_CONNECTION_SPEC), api=OWN,
+          change=CHILDREN),
 )
+
 BY_NAME = {field.name: field for field in FIELDS}
 # A dedicated gateway is placed by its location and router and ordered for a carrier and customer.
 DEDICATED_PLACEMENT = ('location_name', 'cross_connect_router', 'carrier_name', 'customer_name')
@@ -98,6 +110,10 @@ PYTHON_TYPES = {'str': str, 'int': int, 'bool': bool, 'dict': dict, 'list': list
 def names(**criteria: Any) -> tuple[str, ...]:
     """The names of the fields whose attributes equal ``criteria`` (e.g. ``change=UPDATE``), in table order."""
     return tuple(field.name for field in FIELDS if all(getattr(field, key) == value for key, value in criteria.items()))
+
+
+# Reconciled one by one after the gateway itself: never part of its create template, patch or field diff.
+CHILD_FIELDS = names(change=CHILDREN)
 
 
 def only_for(offering: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ invocation, each on its own worker thread).
 
 from typing import cast
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, gateway_fields, normalize, vc_state
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, gateway_fields, normalize, transit_state, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog, catalog_problems
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_state import (
@@ -26,6 +26,7 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.lifecycle
     gateway_done,
     wait_for_gateway,
     wait_for_gateway_gone,
+    wait_for_vcs_settled,
 )
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes import Gateway
 
@@ -33,22 +34,27 @@ NOT_PATCHABLE = ('create_pending', 'configuring', 'delete_pending')
 
 
 def _without_read_only(gateway):
-    return {key: value for key, value in (gateway or {}).items() if key not in ('read_only', 'virtual_connections')}
+    return {key: value for key, value in (gateway or {}).items()
+            if key != 'read_only' and key not in gateway_fields.CHILD_FIELDS}
 
 
 class GatewayRun:
     """One gateway's run: find it, then create, update or delete it.
 
     ``params`` holds the ``gateway`` module's options; ``catalog`` may be shared by the runs of one invocation, and so
-    may ``poller`` (a ``GatewayListPoller``: the runs then await their gateways with shared list requests).
+    may ``poller`` (a ``GatewayListPoller``: the runs then await their gateways with shared list requests) and
+    ``transit_gateways`` (a ``transit_state.TransitGateways``, needed when the options have ``transit_connections``)
+    and ``approver`` (an ``approvals.Approver``: the keys of the network accounts that may approve requests).
     """
 
-    def __init__(self, connection, params, check_mode, catalog=None, poller=None):
+    def __init__(self, connection, params, check_mode, catalog=None, poller=None, transit_gateways=None, approver=None):
         self.params = params
         self.connection = connection
         self.check_mode = check_mode
         self.catalog = catalog or Catalog(connection)
         self.poller = poller
+        self.transit_gateways = transit_gateways
+        self.approver = approver
         self.desired = cast(Gateway, {key: params.get(key) for key in gateway_fields.argument_spec()})
         self.actions = []
 
@@ -85,6 +91,10 @@ class GatewayRun:
                 problems += catalog_problems(self.catalog, self.desired)
             if not problems and self.desired.get('virtual_connections'):
                 problems += vc_state.plan(self.desired, self.desired['virtual_connections'], []).problems
+        if not problems and self.desired.get('transit_connections'):
+            placed = {key: value for key, value in (api_gateway or {}).items() if key in ('location_name', 'connection_mode')}
+            placed.update({key: value for key, value in self.desired.items() if value is not None})
+            problems += transit_state.problems(self.transit_gateways, placed)
         return problems
 
     def label(self, api_gateway):
@@ -129,8 +139,10 @@ class GatewayRun:
         after = predicted(self.desired, current)
         after['read_only'] = normalize.gateway(api_gateway)['read_only'] if api_gateway.get('id') else {}
         vc_results, vc_changed = self.virtual_connections(api_gateway)
-        return {'changed': changed or vc_changed, 'gateway': after, 'virtual_connections': vc_results,
-                'actions': self.actions, 'diff': {'before': before, 'after': _without_read_only(after)}}
+        transit_results, transit_changed = self.transit_connections(api_gateway)
+        return {'changed': changed or vc_changed or transit_changed, 'gateway': after, 'virtual_connections': vc_results,
+                'transit_connections': transit_results, 'actions': self.actions,
+                'diff': {'before': before, 'after': _without_read_only(after)}}
 
     def await_gateway(self, api_gateway):
         """Wait until the gateway is provisioned (or at the LOA stage), through the shared poller when there is one."""
@@ -175,7 +187,8 @@ class GatewayRun:
         return api_gateway, True
 
     def virtual_connections(self, api_gateway):
-        """Reconcile the desired virtual connections; returns (results, changed)."""
+        """Reconcile the desired virtual connections, then approve the requests ``approvals`` has keys for; returns
+        (results, changed)."""
         desired = self.desired.get('virtual_connections')
         if desired is None:
             return [], False
@@ -192,10 +205,43 @@ class GatewayRun:
             reason = None if self.check_mode or ready else (
                 f"the gateway is {api_gateway.get('operational_status')}: its virtual connections are created once it is "
                 'provisioned (re-run then)')
-            return vc_state.predicted_results(vc_plan, reason), vc_plan.changed and self.check_mode
-        results = vc_state.apply(self.connection, api_gateway, vc_plan, self.params['wait'], self.params['wait_timeout'],
-                                 self.params['max_concurrency'])
-        return results, True
+            results = vc_state.predicted_results(vc_plan, reason)
+            changed = vc_plan.changed and self.check_mode
+        else:
+            results = vc_state.apply(self.connection, api_gateway, vc_plan, self.params['wait'], self.params['wait_timeout'],
+                                     self.params['max_concurrency'])
+            changed = True
+        approved = self.approve_requests(api_gateway, results) if ready else False
+        return results, changed or approved
+
+    def approve_requests(self, api_gateway, results):
+        """Approve, as their network's account (``approvals``), the pending requests of the virtual connections the
+        desired state names; whether any was (would be, in check mode) approved."""
+        if self.approver is None:
+            return False
+        pending = self.approver.pending(results, {vc['name'] for vc in self.desired.get('virtual_connections') or []})
+        for item in pending:
+            account = normalize.crn_account(item['network_id'])
+            self.actions.append(f"approve virtual connection {item['name']} as account {account}")
+            if not self.check_mode:
+                self.approver.approve(api_gateway['id'], item)
+                item['approved_by'] = account
+        if pending and not self.check_mode and self.params['wait']:
+            settled = {vc['id']: vc for vc in wait_for_vcs_settled(self.connection, api_gateway, [item['id'] for item in pending],
+                                                                   self.params['wait_timeout'])}
+            for item in pending:
+                item['status'] = settled.get(item['id'], item)['status']
+        return bool(pending)
+
+    def transit_connections(self, api_gateway):
+        """Create the desired Transit Gateway connections that do not exist; returns (results, changed)."""
+        if not self.desired.get('transit_connections'):
+            return [], False
+        run = transit_state.TransitRun(self.transit_gateways, self.check_mode, self.params['wait'],
+                                       self.params['wait_timeout'], self.params['max_concurrency'])
+        results, changed = run.reconcile(self.desired, api_gateway)
+        self.actions += run.actions
+        return results, changed
 
     # ------------------------------------------------------------------------------------------- absent
     def absent(self):

@@ -241,9 +241,9 @@ def immutable_message(name, differences):
 def predicted(desired: Gateway, current: Optional[Gateway] = None) -> Gateway:
     """The option-shaped gateway expected after the change (for check mode and diff)."""
     result: dict[str, Any] = {key: value for key, value in (current or {}).items()
-                              if key not in ('read_only', 'virtual_connections')}
+                              if key != 'read_only' and key not in fields.CHILD_FIELDS}
     for field, value in desired.items():
-        if value is None or field in ('read_only', 'virtual_connections'):
+        if value is None or field == 'read_only' or field in fields.CHILD_FIELDS:
             continue
         if field == 'authentication_key' and value == '':
             result.pop(field, None)

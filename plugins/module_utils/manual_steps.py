@@ -87,7 +87,8 @@ def steps(desired: dict, notes: Optional[dict], result: Optional[dict] = None, a
     gateway = (result or {}).get('gateway') or {}
     vc_results = (result or {}).get('virtual_connections') or []
     found = _circuit_steps(desired, notes, gateway) + _bgp_steps(desired, notes, gateway) + _key_steps(desired, notes)
-    found += _network_steps(desired, vc_results if result is not None else None, account_id)
+    found += _network_steps(desired, vc_results if result is not None else None, account_id,
+                            (result or {}).get('transit_connections'))
     found += [Step(None, WITHOUT_STEPS.get(entry['field'], f"{entry['field']}: recreate it by hand."))
               for entry in notes.get('without') or []]
     waiting = [vc['name'] for vc in vc_results if vc.get('action') == 'pending_gateway']
@@ -146,14 +147,27 @@ def _key_steps(desired: dict, notes: dict) -> list[Step]:
     return found
 
 
-def _network_steps(desired: dict, vc_results: Optional[list], account_id: str) -> list[Step]:
-    """Transit Gateway connections to recreate, and approvals of the networks' owners (as the recovery reported them,
-    or predicted from the networks' CRNs when there is no recovery result)."""
+def _network_steps(desired: dict, vc_results: Optional[list], account_id: str, transit_results: Optional[list] = None) -> list[Step]:
+    """Transit Gateway connections left to make, and approvals of the networks' owners (as the recovery reported them,
+    or predicted from the networks' CRNs when there is no recovery result).
+
+    The Transit Gateway connections a backup recorded are made by the recovery itself: only those it could not make
+    yet are steps. Without them in the backup (an older backup, a CLI export) the connection is a step by hand.
+    """
     vcs = desired.get('virtual_connections') or []
-    found = [Step('transit_connection', f"Transit Gateway: recreate the connection to {vc.get('network_id')} ({vc['name']}) "
-                                        'from the transit gateway side.') for vc in vcs if vc.get('type') == 'transit']
-    if not found and desired.get('connection_mode') == 'transit':
-        found.append(Step('transit_connection', 'Transit Gateway: connect the new gateway from the transit gateway side.'))
+    if desired.get('transit_connections'):
+        found = [Step(None, f"Transit Gateway: re-run the recovery once the gateway is provisioned to create connection "
+                            f"{item['name']} on transit gateway {(item.get('transit_gateway') or {}).get('name')}.")
+                 for item in transit_results or [] if item.get('action') == 'pending_gateway']
+        found += [Step('cross_account_approval', f"Approval: the account owning the network must approve Transit Gateway "
+                                                 f"connection {item['name']} on transit gateway "
+                                                 f"{(item.get('transit_gateway') or {}).get('name')}.")
+                  for item in transit_results or [] if item.get('request_status') == 'pending']
+    else:
+        found = [Step('transit_connection', f"Transit Gateway: recreate the connection to {vc.get('network_id')} ({vc['name']}) "
+                                            'from the transit gateway side.') for vc in vcs if vc.get('type') == 'transit']
+        if not found and desired.get('connection_mode') == 'transit':
+            found.append(Step('transit_connection', 'Transit Gateway: connect the new gateway from the transit gateway side.'))
     if vc_results is None:
         awaiting = [vc for vc in vcs if vc.get('type') == 'vpc' and crn_account(vc.get('network_id') or '') not in ('', account_id)]
     else:

@@ -19,6 +19,8 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes im
     Gateway,
     Macsec,
     RouteFilter,
+    TransitConnection,
+    TransitGatewayRef,
     VirtualConnection,
 )
 
@@ -28,6 +30,7 @@ SCALAR_FIELDS = fields.names(api=fields.VALUE)
 IDENTITY_FIELDS = tuple((field.name, 'id' if field.api == fields.REF_ID else 'crn') for field in fields.FIELDS
                         if field.api in (fields.REF_ID, fields.REF_CRN))
 MACSEC_CONFIG_FIELDS = ('active', 'security_policy', 'sak_rekey', 'window_size')
+TRANSIT_READ_ONLY = ('id', 'status', 'request_status', 'network_account_id', 'created_at')
 
 
 def crn_account(crn):
@@ -91,8 +94,26 @@ def virtual_connection(item) -> VirtualConnection:
     return result
 
 
+def transit_gateway_ref(api_transit_gateway) -> TransitGatewayRef:
+    """Where a Transit Gateway connection was: the transit gateway's id, name, location and routing scope."""
+    return cast(TransitGatewayRef, {key: api_transit_gateway[key] for key in ('id', 'name', 'location', 'global')
+                                    if api_transit_gateway.get(key) is not None})
+
+
+def transit_connection(api_connection, api_transit_gateway) -> TransitConnection:
+    """A Transit Gateway ``directlink`` connection as an option: its transit gateway, its prefix filters in their
+    order (the API lists them in the order they apply), the default; the computed fields under ``read_only``."""
+    result: TransitConnection = {'name': api_connection['name'],
+                                 'transit_gateway': transit_gateway_ref(api_transit_gateway),
+                                 'prefix_filters': [route_filter(item) for item in api_connection.get('prefix_filters') or []]}
+    if api_connection.get('prefix_filters_default'):
+        result['prefix_filters_default'] = api_connection['prefix_filters_default']
+    result['read_only'] = {key: api_connection[key] for key in TRANSIT_READ_ONLY if api_connection.get(key) is not None}
+    return result
+
+
 def gateway(api_gateway, virtual_connections=None, export_filters=None, import_filters=None, macsec_config=None,
-            macsec_caks=None, status=None, include_as_prepends=True) -> Gateway:
+            macsec_caks=None, status=None, include_as_prepends=True, transit_connections=None) -> Gateway:
     """An API gateway (plus the sub-resources fetched for it) as an option-shaped dict.
 
     Sub-resource arguments left as None were not requested and are omitted from the result.
@@ -127,6 +148,8 @@ def gateway(api_gateway, virtual_connections=None, export_filters=None, import_f
     if virtual_connections is not None:
         result['virtual_connections'] = sorted((virtual_connection(item) for item in virtual_connections),
                                                key=lambda item: item['name'])
+    if transit_connections is not None:
+        result['transit_connections'] = sorted(transit_connections, key=lambda item: item['name'])
     if status is not None:
         read_only['status'] = sorted(status, key=lambda item: item['type'])
     result['read_only'] = read_only

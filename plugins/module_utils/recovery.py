@@ -12,8 +12,8 @@ import ipaddress
 import os
 from typing import Any, cast
 
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import approvals, gateway_fields, transit_state, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import backup_files as files
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import gateway_fields, vc_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import DEFAULT_MAX_CONCURRENCY
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import OFFERINGS, catalog_problems
@@ -21,8 +21,8 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_s
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.shapes import BackupSection, Gateway
 
 PLAN_KEYS = ('recover_location_map', 'recover_port_map', 'recover_router_map', 'recover_network_map',
-             'recover_name_template', 'recover_limit', 'recover_bgp', 'recover_macsec', 'recover_accept_missing',
-             'recover_inactive_vcs')
+             'recover_transit_gateway_map', 'recover_name_template', 'recover_limit', 'recover_bgp', 'recover_macsec',
+             'recover_accept_missing', 'recover_inactive_vcs', 'recover_approvals')
 # What a backup can record as missing (its section's ``missing: [{field, reason}]``), with how a plan fills the gap.
 MISSING_FIELDS = {
     'macsec': 'give the MACsec settings with recover_macsec: {{{name}: {{caks: [{{name, key, session}}]}}}} (with sak_rekey '
@@ -35,6 +35,7 @@ INACTIVE_VC_STATUSES = ('deleting', 'detached_by_network', 'detached_by_network_
 MACSEC_KEYS = {'active': bool, 'security_policy': str, 'sak_rekey': dict, 'window_size': int, 'caks': list}
 MACSEC_REQUIRED = ('active', 'security_policy', 'sak_rekey', 'caks')
 CAK_SESSIONS = ('primary', 'fallback')
+FILTER_ACTIONS = ('permit', 'deny')
 ROLE_KEYS = ('recover_phase', 'recover_report_dir', 'recover_wait_timeout', 'recover_progress_interval', 'recover_max_concurrency',
              'recover_backup_dir', 'recover_inventory_group', 'recover_start_all_first', 'recover_strategy')
 # What every gateway backup must hold, with its type: the rest is optional or checked against the catalog.
@@ -90,6 +91,25 @@ def _only_key(path, document, key, problems):
     return not extra
 
 
+def transit_connection_problems(item):
+    """What is wrong with one stored Transit Gateway connection (each problem starts with the path inside it)."""
+    if not isinstance(item, dict) or not isinstance(item.get('name'), str):
+        return [' must be a mapping with a name, a transit_gateway and prefix_filters']
+    transit_gateway = item.get('transit_gateway')
+    if not isinstance(transit_gateway, dict) or not isinstance(transit_gateway.get('id'), str):
+        return ['.transit_gateway must be a mapping with the id of the transit gateway']
+    filters = item.get('prefix_filters', [])
+    if not isinstance(filters, list):
+        return ['.prefix_filters must be a list']
+    problems = [f'.prefix_filters[{index}] must be a mapping with an action (permit or deny) and a prefix'
+                for index, entry in enumerate(filters)
+                if not isinstance(entry, dict) or entry.get('action') not in FILTER_ACTIONS
+                or not isinstance(entry.get('prefix'), str)]
+    if item.get('prefix_filters_default', 'permit') not in FILTER_ACTIONS:
+        problems.append(f".prefix_filters_default is {item.get('prefix_filters_default')!r}, expected permit or deny")
+    return problems
+
+
 def _check_gateway_document(path, host, document, problems):
     """Problems with the structure of one host's backup."""
     section = document.get(files.BACKUP_KEY) if isinstance(document, dict) else None
@@ -110,13 +130,17 @@ def _check_gateway_document(path, host, document, problems):
     for field, kind in REQUIRED_FIELDS.items():
         if not isinstance(gateway.get(field), kind) or isinstance(gateway.get(field), bool):
             found.append(f"{path}: gateway.{field} is {gateway.get(field)!r}, expected {kind.__name__}")
-    for field in ('virtual_connections', 'export_route_filters', 'import_route_filters', 'as_prepends'):
+    for field in ('virtual_connections', 'transit_connections', 'export_route_filters', 'import_route_filters',
+                  'as_prepends'):
         if field in gateway and not isinstance(gateway[field], list):
             found.append(f'{path}: gateway.{field} must be a list')
     vcs = gateway.get('virtual_connections')
     for index, vc in enumerate(vcs if isinstance(vcs, list) else []):
         if not isinstance(vc, dict) or not isinstance(vc.get('name'), str) or not isinstance(vc.get('type'), str):
             found.append(f'{path}: gateway.virtual_connections[{index}] must be a mapping with a name and a type')
+    connections = gateway.get('transit_connections')
+    for index, item in enumerate(connections if isinstance(connections, list) else []):
+        found += [f'{path}: gateway.transit_connections[{index}]{problem}' for problem in transit_connection_problems(item)]
     if section.get('host') != host:
         found.append(f"{path}: written for host {section.get('host')!r}, found under host {host!r}")
     problems.extend(found)
@@ -305,16 +329,18 @@ class Plan:
         self.port_map = values.get(key('port_map')) or {}
         self.router_map = values.get(key('router_map')) or {}
         self.network_map = values.get(key('network_map')) or {}
+        self.transit_gateway_map = values.get(key('transit_gateway_map')) or {}
         self.name_template = values.get(key('name_template')) or self.default_name_template
         self.limit = values.get(key('limit')) or []
         self.bgp = values.get('recover_bgp') or 'keep'
         self.macsec = values.get('recover_macsec') or {}
         self.accept_missing = values.get('recover_accept_missing') or []
         self.inactive_vcs = values.get('recover_inactive_vcs') or 'skip'
+        self.approvals = values.get('recover_approvals') or {}
 
     def usable(self):
         """Whether the plan's values have the types remapping needs."""
-        maps = (self.location_map, self.port_map, self.router_map, self.network_map, self.macsec)
+        maps = (self.location_map, self.port_map, self.router_map, self.network_map, self.transit_gateway_map, self.macsec)
         return (all(isinstance(value, dict) for value in maps) and isinstance(self.limit, list)
                 and isinstance(self.accept_missing, (list, dict)))
 
@@ -330,6 +356,7 @@ class Plan:
         problems = []
         if self.inactive_vcs not in ('skip', 'recreate'):
             problems.append(f"plan: recover_inactive_vcs is {self.inactive_vcs!r}, expected 'skip' or 'recreate'")
+        problems += approvals.problems(self.approvals, 'plan: recover_approvals')
         accept = self.accept_missing
         if isinstance(accept, list):
             problems += _accept_problems('recover_accept_missing', accept)
@@ -359,7 +386,8 @@ class Plan:
         prefix = self.prefix
         problems = unknown_key_problems(defined_names, self.KEYS, self.ROLE_KEYS, prefix)
         for key, value in (('location_map', self.location_map), ('port_map', self.port_map),
-                           ('router_map', self.router_map), ('network_map', self.network_map)):
+                           ('router_map', self.router_map), ('network_map', self.network_map),
+                           ('transit_gateway_map', self.transit_gateway_map)):
             if not isinstance(value, dict):
                 problems.append(f'plan: {prefix}_{key} must be a mapping of old value to new value, got {type(value).__name__}')
         if not isinstance(self.limit, list):
@@ -577,12 +605,25 @@ def remap(replacement, plan, catalog):
             vc['network_id'] = mapped
         vcs.append(vc)
     desired['virtual_connections'] = vcs
+    if original.get('transit_connections'):
+        desired['transit_connections'] = [_remap_transit_connection(item, plan) for item in original['transit_connections']]
     replacement.desired = desired
     replacement.notes.update({'old_location': old_location, 'new_location': new_location, 'old_name': original['name'],
                               'original_bgp_cer_cidr': original.get('bgp_cer_cidr')})
     change_request = replacement.source.get('change_request') if isinstance(replacement.source, dict) else None
     if isinstance(change_request, dict):
         replacement.notes['change_request'] = change_request
+
+
+def _remap_transit_connection(item, plan):
+    """A backed-up Transit Gateway connection on the transit gateway the plan maps its own to (by old id or name; the
+    new one is named by id, or by name when the value is not an id), without its read-only part."""
+    connection = {key: value for key, value in item.items() if key != 'read_only'}
+    old = item['transit_gateway']
+    new = plan.transit_gateway_map.get(old['id'], plan.transit_gateway_map.get(old.get('name')))
+    if isinstance(new, str) and new:
+        connection['transit_gateway'] = {'id': new} if transit_state.UUID_RE.match(new) else {'name': new}
+    return connection
 
 
 def backup_vc_status(vc):
@@ -723,13 +764,16 @@ def bgp_networks_in_use(live_gateways):
     return used
 
 
-def check(replacement, catalog, live_by_name, used_bgp_networks, prefix='recover'):
+def check(replacement, catalog, live_by_name, used_bgp_networks, prefix='recover', transit_gateways=None):
     """Validate a replacement against the rules, the catalog and the live account; returns 'create' or 'adopt'.
 
-    ``prefix`` is that of the plan's variables, which the problems name."""
+    ``prefix`` is that of the plan's variables, which the problems name; ``transit_gateways`` (a
+    ``transit_state.TransitGateways``) checks the Transit Gateway connections, when given."""
     desired = replacement.desired
     where = replacement.where()
     replacement.problems += [f'{where}: {problem}' for problem in validate(desired, desired['type'])]
+    if transit_gateways is not None:
+        replacement.problems += [f'{where}: {problem}' for problem in transit_state.problems(transit_gateways, desired)]
     existing = live_by_name.get(desired['name'])
     if existing is not None:
         diff = difference(desired, existing)
@@ -777,4 +821,25 @@ def drift(replacement, live, source='backup'):
     pending: list[str] = []
     for vc in vc_plan.create:
         (drifts if provisioned else pending).append(f"{where}: virtual connection {vc['name']} is missing")
+    for problem in transit_drift(desired.get('transit_connections') or [], live.get('transit_connections') or []):
+        (drifts if provisioned else pending).append(f'{where}: {problem}')
     return drifts, pending
+
+
+def _same_transit_gateway(reference, live_reference):
+    return (reference.get('id') or reference.get('name')) in (live_reference.get('id'), live_reference.get('name'))
+
+
+def transit_drift(desired, live):
+    """How live Transit Gateway connections (option-shaped) differ from the desired ones: missing, or with other
+    prefix filters."""
+    found = []
+    for item in desired:
+        match = next((other for other in live if other['name'] == item['name']
+                      and _same_transit_gateway(item['transit_gateway'], other.get('transit_gateway') or {})), None)
+        where = f"transit connection {item['name']} on transit gateway {transit_state.reference_text(item['transit_gateway'])}"
+        if match is None:
+            found.append(f'{where} is missing')
+        else:
+            found += [f'{where}: {field} differ' for field in transit_state.differences(item, match)]
+    return found

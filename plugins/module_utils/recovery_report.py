@@ -11,10 +11,14 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.report_fi
 
 
 def _vc_summary(result):
-    created = [vc['name'] for vc in result.get('virtual_connections') or []
-               if vc.get('action') in ('created', 'exists') and vc.get('status') != 'approval_pending']
-    waiting = [vc['name'] for vc in result.get('virtual_connections') or []
-               if vc.get('action') in ('pending_gateway', 'would_create') or vc.get('status') == 'approval_pending']
+    """The names of the virtual and Transit Gateway connections that are ready, and of those still waiting."""
+    connections = list(result.get('virtual_connections') or []) + [
+        dict(item, name=f"{item['name']} (Transit Gateway {(item.get('transit_gateway') or {}).get('name')})")
+        for item in result.get('transit_connections') or []]
+    created = [item['name'] for item in connections if item.get('action') in ('created', 'exists')
+               and item.get('status') != 'approval_pending' and item.get('request_status') != 'pending']
+    waiting = [item['name'] for item in connections if item.get('action') in ('pending_gateway', 'would_create')
+               or item.get('status') == 'approval_pending' or item.get('request_status') == 'pending']
     return created, waiting
 
 

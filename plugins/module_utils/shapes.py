@@ -61,6 +61,18 @@ class VirtualConnection(TypedDict, total=False):
 
 
 # The functional form: 'global' is a Python keyword.
+TransitGatewayRef = TypedDict('TransitGatewayRef', {'id': str, 'name': str, 'location': str, 'global': bool}, total=False)
+
+
+class TransitConnection(TypedDict, total=False):
+    """A Transit Gateway connection to the gateway (``network_type: directlink``), its filters in their order."""
+    name: str
+    transit_gateway: TransitGatewayRef
+    prefix_filters: list[RouteFilter]
+    prefix_filters_default: str
+    read_only: dict[str, Any]
+
+
 Gateway = TypedDict('Gateway', {
     'id': str,
     'name': str,
@@ -89,6 +101,7 @@ Gateway = TypedDict('Gateway', {
     'macsec_capability': str,
     'macsec': Macsec,
     'virtual_connections': list[VirtualConnection],
+    'transit_connections': list[TransitConnection],
     'read_only': dict[str, Any],
     # Only between a CLI export's import and the backup file, which stores it beside the gateway (BackupSection).
     'missing': list[dict[str, Any]],

@@ -5,7 +5,7 @@
 """The _recovery_plan module: its documentation, examples and return values are in _recovery_plan.yml beside this file."""
 
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import problems, recovery
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import problems, recovery, transit_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
@@ -23,9 +23,11 @@ def build(module):
         live_by_name = {gateway['name']: gateway for gateway in live}
         used = recovery.bgp_networks_in_use(live)
         found += problems.general(recovery.location_map_problems(plan, selected, catalog))
+        transit_gateways = transit_state.TransitGateways(module.transit)
         for replacement in recovery.replacements(plan, selected, catalog):
             host = replacement.host
-            replacement.notes['action'] = recovery.check(replacement, catalog, live_by_name, used)
+            replacement.notes['action'] = recovery.check(replacement, catalog, live_by_name, used,
+                                                         transit_gateways=transit_gateways)
             found += problems.of_gateway(host, replacement.original.get('name'), replacement.problems)
             replacements[host] = replacement
     if found:

@@ -53,8 +53,10 @@ def compare(module):
     if problems:
         module.fail_json(msg=f'The backup cannot be compared: {" | ".join(problems)}', drift=[], pending=[], checked=[],
                          not_compared=[], summary=publish(module, document([], [], [], [], problems)))
-    include = ['virtual_connections', 'route_filters', 'as_prepends', 'macsec', 'status']
-    live = {g['name']: g for g in gather_gateways(module.connection, include=include, max_concurrency=params['max_concurrency'])}
+    include = ['virtual_connections', 'route_filters', 'as_prepends', 'macsec', 'transit_connections', 'status']
+    gathered = gather_gateways(module.connection, include=include, max_concurrency=params['max_concurrency'],
+                               transit=module.transit)
+    live = {gateway['name']: gateway for gateway in gathered}
     catalog = Catalog(module.connection)
     drifts, pending, checked, not_compared = [], [], [], []
     for replacement in recovery.replacements(plan, selected, catalog):

@@ -5,7 +5,8 @@
 """The gateway module: its documentation, examples and return values are in gateway.yml beside this file."""
 
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import progress
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import approvals, progress, transit_state
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_fields import argument_spec as gateway_argument_spec
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_run import GatewayRun
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
@@ -13,7 +14,11 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module im
 
 def run(module):
     """Dispatch on state."""
-    runner = GatewayRun(module.connection, module.params, module.check_mode)
+    approver, problems = approvals.for_module(module)
+    if problems:
+        raise DirectLinkError('Nothing was changed: ' + '; '.join(problems))
+    runner = GatewayRun(module.connection, module.params, module.check_mode,
+                        transit_gateways=transit_state.TransitGateways(module.transit), approver=approver)
     return runner.present() if module.params['state'] == 'present' else runner.absent()
 
 
@@ -27,6 +32,7 @@ def main():
         wait_timeout=dict(type='int', default=1800),
         force=dict(type='bool', default=False),
         **progress.argument_spec(),
+        **approvals.argument_spec(),
     )
     DirectLinkModule(argument_spec=argument_spec, concurrent=True, required_one_of=[('name', 'id')]).run(run)
 

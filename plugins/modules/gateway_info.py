@@ -5,7 +5,7 @@
 """The gateway_info module: its documentation, examples and return values are in gateway_info.yml beside this file."""
 
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import INCLUDE_CHOICES, gather_gateways
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gather import DEFAULT_INCLUDE, INCLUDE_CHOICES, gather_gateways
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.module import DirectLinkModule
 
 
@@ -14,7 +14,7 @@ def gather(module):
     params = module.params
     filters = {key: params[key] for key in ('id', 'name', 'type', 'location_name')}
     gateways = gather_gateways(module.connection, params['include'], filters, params['include_cross_account'],
-                               params['max_concurrency'])
+                               params['max_concurrency'], transit=module.transit)
     return {'changed': False, 'gateways': gateways}
 
 
@@ -26,7 +26,7 @@ def main():
         type=dict(type='str', choices=['connect', 'dedicated']),
         location_name=dict(type='str'),
         include=dict(type='list', elements='str', choices=list(INCLUDE_CHOICES) + ['all'],
-                     default=['virtual_connections', 'route_filters', 'as_prepends', 'macsec']),
+                     default=list(DEFAULT_INCLUDE)),
         include_cross_account=dict(type='bool', default=False),
     ), concurrent=True).run(gather)
 

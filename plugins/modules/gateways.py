@@ -7,7 +7,7 @@
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, progress
+from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils import api, approvals, progress, transit_state
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.concurrency import map_bounded
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.gateway_catalog import Catalog
@@ -61,9 +61,11 @@ def run_all(module):
     options = dict(state='present', wait=params['wait'], wait_timeout=params['wait_timeout'],
                    purge_virtual_connections=False, max_concurrency=params['max_concurrency'])
     poller = GatewayListPoller.for_connection(connection)
-    runs = [GatewayRun(connection, dict(item, **options), module.check_mode, catalog, poller) for item, _problems in checked]
+    transit_gateways = transit_state.TransitGateways(module.transit)
+    approver, problems = approvals.for_module(module)
+    runs = [GatewayRun(connection, dict(item, **options), module.check_mode, catalog, poller, transit_gateways, approver)
+            for item, _problems in checked]
     found = [run.find() if run.params.get('id') else own.get(run.desired['name']) for run in runs]
-    problems = []
     for index, (run, live, (_item, item_problems)) in enumerate(zip(runs, found, checked)):
         where = f"gateways[{index}] '{run.label(live)}'" if run.label(live) else f'gateways[{index}]'
         problems += [f'{where}: {problem}' for problem in item_problems or run.problems(live)]
@@ -93,6 +95,7 @@ def main():
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=1800),
             **progress.argument_spec(),
+            **approvals.argument_spec(),
         ),
         concurrent=True,
     )

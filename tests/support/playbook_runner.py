@@ -59,7 +59,7 @@ def collections_path():
 def ansible_environment(sim=None, extra=None):
     """Environment for ansible-playbook: this collection, quiet output, and the simulator's endpoints."""
     environment = dict(os.environ)
-    for name in ('IC_API_KEY', 'IBMCLOUD_API_KEY', 'IBMCLOUD_DL_API_ENDPOINT', 'IBMCLOUD_IAM_API_ENDPOINT'):
+    for name in ('IC_API_KEY', 'IBMCLOUD_API_KEY', 'IBMCLOUD_DL_API_ENDPOINT', 'IBMCLOUD_TG_API_ENDPOINT', 'IBMCLOUD_IAM_API_ENDPOINT'):
         environment.pop(name, None)
     environment.update({
         'ANSIBLE_COLLECTIONS_PATH': collections_path(),

@@ -27,6 +27,8 @@ def test_the_gateway_shape_has_a_key_for_every_field_and_nothing_else():
     (shapes.Bfd, fields.BFD_SPEC),
     (shapes.Macsec, fields.MACSEC_SPEC),
     (shapes.SakRekey, fields.MACSEC_SPEC['sak_rekey']['options']),
+    (shapes.TransitConnection, fields.TRANSIT_CONNECTION_SPEC),
+    (shapes.TransitGatewayRef, fields.TRANSIT_GATEWAY_SPEC),
 ])
 def test_every_sub_record_has_the_keys_of_its_options(shape, spec):
     assert keys(shape) == set(spec)
