@@ -617,8 +617,10 @@ def remap(replacement, plan, catalog):
 
 def _remap_transit_connection(item, plan):
     """A backed-up Transit Gateway connection on the transit gateway the plan maps its own to (by old id or name; the
-    new one is named by id, or by name when the value is not an id), without its read-only part."""
+    new one is named by id, or by name when the value is not an id), without its read-only part. It is named by the
+    plan's name template like the gateway: a transit gateway that survived still holds the old connection."""
     connection = {key: value for key, value in item.items() if key != 'read_only'}
+    connection['name'] = plan.new_name(item['name'])
     old = item['transit_gateway']
     new = plan.transit_gateway_map.get(old['id'], plan.transit_gateway_map.get(old.get('name')))
     if isinstance(new, str) and new:

@@ -30,7 +30,7 @@ def test_full_drill(sim, tmp_path, backup_dir, mode, strategy):
     assert sim.gateway('dal10-dedicated-macsec-dr')['operational_status'] == 'awaiting_loa'
     assert len(sim.gateway('dal10-connect-primary-dr')['virtual_connections']) == 2
     report = (tmp_path / 'recovery-report.md').read_text()
-    assert 'LOA: IBM uploads the letter of authorization' in report and 'tgw-dal-hub (Transit Gateway dal-hub)' in report
+    assert 'LOA: IBM uploads the letter of authorization' in report and 'tgw-dal-hub-dr (Transit Gateway dal-hub)' in report
     assert 'Re-run the recovery once the gateway is provisioned to create vc-data-vpc, vc-partner-vpc' in report
     document = report_document(tmp_path / 'recovery-report.json')
     assert document['status'] == 'recovered' and [row['new_name'] for row in document['gateways']] == [

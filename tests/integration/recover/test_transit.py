@@ -55,14 +55,14 @@ def test_the_recovery_recreates_the_connection_verify_passes_and_a_rerun_changes
     first = recover(sim, tmp_path, backup_dir, plan=plan)
     assert first.rc == 0, first.output
     [connection] = connections_to(sim, 'dal10-connect-transit-dr')
-    assert connection['transit_gateway']['id'] == HUB and connection['name'] == 'tgw-dal-hub'
+    assert connection['transit_gateway']['id'] == HUB and connection['name'] == 'tgw-dal-hub-dr'
     assert connection['status'] == 'attached'
     assert filters(connection['prefix_filters']) == filters(DEMO_TRANSIT_CONNECTION['prefix_filters'])
     assert connection['prefix_filters_default'] == DEMO_TRANSIT_CONNECTION['prefix_filters_default']
     [vc] = sim.gateway('dal10-connect-transit-dr')['virtual_connections']
     assert vc['type'] == 'transit' and vc['status'] == 'attached'
     report = (tmp_path / 'recovery-report.md').read_text()
-    assert 'tgw-dal-hub (Transit Gateway dal-hub)' in report and 'recreate the connection' not in report
+    assert 'tgw-dal-hub-dr (Transit Gateway dal-hub)' in report and 'recreate the connection' not in report
 
     verified = verify(sim, tmp_path, backup_dir, plan=plan)
     assert verified.rc == 0, verified.output
@@ -79,7 +79,7 @@ def test_a_lost_transit_gateway_stops_the_pre_flight_and_a_mapped_one_is_used(si
     sim.reset_stats()
     unmapped = recover(sim, tmp_path, backup_dir, plan=write_plan(tmp_path, recover_limit=TRANSIT_ONLY))
     assert unmapped.rc != 0
-    assert f"transit connection 'tgw-dal-hub': transit gateway dal-hub ({HUB}) does not exist" in unmapped.output
+    assert f"transit connection 'tgw-dal-hub-dr': transit gateway dal-hub ({HUB}) does not exist" in unmapped.output
     assert 'recover_transit_gateway_map' in unmapped.output
     assert sim.stats()['mutating'] == 0 and sim.gateway('dal10-connect-transit-dr') is None
 

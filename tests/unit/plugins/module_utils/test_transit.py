@@ -104,8 +104,8 @@ def test_the_plan_maps_a_transit_gateway_by_old_id_or_name_to_an_id_or_a_name(ta
     for key in (HUB_ID, 'dal-hub'):
         mapped = recovery._remap_transit_connection(item, recovery.Plan({'recover_transit_gateway_map': {key: target}}))  # pylint: disable=protected-access
         assert mapped['transit_gateway'] == expected and 'read_only' not in mapped
-    unmapped = recovery._remap_transit_connection(item, recovery.Plan({}))  # pylint: disable=protected-access
-    assert unmapped['transit_gateway'] == item['transit_gateway']
+    unmapped = recovery._remap_transit_connection(item, recovery.Plan({'recover_name_template': '{name}-dr'}))  # pylint: disable=protected-access
+    assert unmapped['transit_gateway'] == item['transit_gateway'] and unmapped['name'] == 'tgw-dal-hub-dr'
 
 
 def test_the_backup_reader_names_a_malformed_transit_connection(tmp_path):
