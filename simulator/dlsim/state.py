@@ -115,6 +115,30 @@ def asn_is_valid(asn):
     return asn not in RESERVED_ASNS and not any(low <= asn <= high for low, high in RESERVED_ASN_RANGES)
 
 
+def insert_position(items, before):
+    """Where an ordered filter goes: just before the item whose id is ``before``, or last when ``before`` is None;
+    None when no item has that id."""
+    if before is None:
+        return len(items)
+    return next((index for index, item in enumerate(items) if item['id'] == before), None)
+
+
+def run_timers(record, timers, now):
+    """Apply the timers of a record that are due (``key``: deadline; from status ``before`` to ``after``, a status or
+    a function of the record that returns one); return the deadlines still to come."""
+    waiting = []
+    for key, before, after in timers:
+        if record.get(key) is None:
+            continue
+        if now < record[key]:
+            waiting.append(record[key])
+            continue
+        record.pop(key)
+        if record['status'] == before:
+            record['status'] = after(record) if callable(after) else after
+    return waiting
+
+
 def _require(body, fields, what):
     missing = [field for field in fields if field not in body or body[field] is None]
     if missing:
@@ -229,31 +253,15 @@ class Account:
             for vc in gateway.get('virtual_connections', []):
                 if vc.get('_delete_at') is not None and now >= vc['_delete_at']:
                     continue
-                pending += self._run_timers(vc, VC_TIMERS, now) + ([vc['_delete_at']] if vc.get('_delete_at') else [])
+                pending += run_timers(vc, VC_TIMERS, now) + ([vc['_delete_at']] if vc.get('_delete_at') else [])
                 vcs.append(vc)
             gateway['virtual_connections'] = vcs
             for cak in gateway.get('macsec_caks') or []:
-                pending += self._run_timers(cak, CAK_TIMERS, now)
+                pending += run_timers(cak, CAK_TIMERS, now)
             remaining.append(gateway)
         if len(remaining) != len(self.doc['gateways']):
             self.doc['gateways'] = remaining
         self._next_deadline = min(pending)
-
-    @staticmethod
-    def _run_timers(record, timers, now):
-        """Apply the timers of a VC or CAK that are due (``key``: deadline; from ``before`` to ``after``); return the
-        deadlines still to come."""
-        waiting = []
-        for key, before, after in timers:
-            if record.get(key) is None:
-                continue
-            if now < record[key]:
-                waiting.append(record[key])
-                continue
-            record.pop(key)
-            if record['status'] == before:
-                record['status'] = after(record) if callable(after) else after
-        return waiting
 
     @staticmethod
     def _settle_create(gateway, deadline):
@@ -306,6 +314,11 @@ class Account:
         if gateway is None or not self._can_see(account, gateway) or (own and gateway['_account'] != account):
             raise not_found('Cannot find Gateway', 'not_found')
         return gateway
+
+    def gateway_by_crn(self, crn):
+        """The gateway record a CRN names, of any account, or None (how another service finds a network)."""
+        gateway = self._index()._by_id.get(str(crn or '').rsplit(':', 1)[-1])
+        return gateway if gateway is not None and gateway['crn'] == crn else None
 
     def catalog(self):
         """The offering catalog of this simulator."""
@@ -908,6 +921,14 @@ class Account:
         then ``detached_by_network`` NETWORK_DETACH_DELAY seconds later (of the simulator's clock)."""
         if not isinstance(network_id, str) or not network_id.startswith('crn:v1:'):
             raise bad_request('network_id must be the CRN of a network (crn:v1:...).', 'invalid_field')
+        affected = self.detach_network(network_id)
+        if not affected:
+            raise not_found(f'No virtual connection to network {network_id}.', 'not_found')
+        return {'event': 'network_deleted', 'virtual_connections': affected}
+
+    def detach_network(self, network_id):
+        """Detach every virtual connection to a network that is gone (see network_deleted); the ``{gateway,
+        virtual_connection}`` names of those it detached."""
         deadline = self._schedule(self.now() + NETWORK_DETACH_DELAY)
         affected = []
         for gateway in self.doc['gateways']:
@@ -917,9 +938,7 @@ class Account:
                         vc.pop(key, None)
                     vc.update({'status': 'detached_by_network_pending', '_detach_at': deadline})
                     affected.append({'gateway': gateway['name'], 'virtual_connection': vc['name']})
-        if not affected:
-            raise not_found(f'No virtual connection to network {network_id}.', 'not_found')
-        return {'event': 'network_deleted', 'virtual_connections': affected}
+        return affected
 
     def delete_vc(self, account, gateway_id, vc_id):
         """DELETE a virtual connection (the gateway owner's): asynchronous, through ``deleting``."""
@@ -944,12 +963,10 @@ class Account:
 
     @staticmethod
     def _position(filters, before):
-        if before is None:
-            return len(filters)
-        for index, item in enumerate(filters):
-            if item['id'] == before:
-                return index
-        raise bad_request(f"Invalid 'before': no route filter with id {before}.", 'invalid_field')
+        position = insert_position(filters, before)
+        if position is None:
+            raise bad_request(f"Invalid 'before': no route filter with id {before}.", 'invalid_field')
+        return position
 
     def create_filter(self, account, gateway_id, kind, body):
         """POST a route filter, appended or inserted before another one."""
