@@ -1,12 +1,13 @@
 """The simulated account: gateways, their sub-resources and lifecycles, validated like the real service.
 
 Everything lives in one JSON-serialisable document (``self.doc``): ``catalog`` (see catalog.py), ``gateways``
-(a list of gateway records) and ``route_reports``.  A gateway record holds the API fields of the gateway plus
-its sub-resources under keys the API never returns for a gateway (``virtual_connections``,
-``export_route_filters``, ``import_route_filters``, ``macsec_config``, ``macsec_caks``) and internal fields
-prefixed with ``_`` (owner account, lifecycle deadlines).  Lifecycles are evaluated lazily from deadlines on the
-simulator's clock (wall-clock time plus ``clock_offset``, see advance_clock) whenever the state is read, so no
-background thread is needed and a state file survives restarts.
+(a list of gateway records), ``route_reports`` and ``transit_gateways`` (the Transit Gateway service's records,
+kept by transit.py, which makes the ``transit`` virtual connections of transit-mode gateways through the methods
+of this class).  A gateway record holds the API fields of the gateway plus its sub-resources under keys the API
+never returns for a gateway (``virtual_connections``, ``export_route_filters``, ``import_route_filters``,
+``macsec_config``, ``macsec_caks``) and internal fields prefixed with ``_`` (owner account, lifecycle deadlines).
+Lifecycles are evaluated lazily from deadlines on the simulator's clock (wall-clock time plus ``clock_offset``, see
+advance_clock) whenever the state is read, so no background thread is needed and a state file survives restarts.
 All methods are called with the server's lock held.
 """
 
@@ -948,6 +949,29 @@ class Account:
             vc['status'] = 'deleting'
             vc.pop('_ready_at', None)
             vc['_delete_at'] = self._schedule(self.now() + self.delete_delay)
+
+    # ----------------------------------------------------------------- transit virtual connections
+    # A transit-mode gateway's virtual connections are made by the Transit Gateway service (transit.py) when one of
+    # its transit gateways connects the gateway, never with this API (create_vc refuses them).
+    def attach_transit_vc(self, gateway, name, network_id, network_account, ready_at):  # pylint: disable=too-many-arguments
+        """A ``transit`` virtual connection to the transit gateway ``network_id``: ``pending``, ``attached`` at
+        ``ready_at`` (the connection's own deadline, so both sides attach together); ``network_account`` is the
+        transit gateway's account when it is not the gateway's."""
+        vc = {'created_at': now_iso(self.now()), 'id': str(uuid.uuid4()), 'name': name, 'type': 'transit',
+              'status': 'pending', 'network_id': network_id, '_ready_at': self._schedule(ready_at)}
+        if network_account != gateway['_account']:
+            vc['network_account'] = network_account
+        gateway['virtual_connections'].append(vc)
+        return vc
+
+    def detach_transit_vc(self, gateway, vc_id, delete_at):
+        """The transit gateway's connection is deleted: its virtual connection is ``deleting``, gone at
+        ``delete_at`` (the connection's own deadline)."""
+        for vc in gateway['virtual_connections']:
+            if vc['id'] == vc_id and vc['status'] != 'deleting':
+                for key, _before, _after in VC_TIMERS:
+                    vc.pop(key, None)
+                vc.update({'status': 'deleting', '_delete_at': self._schedule(delete_at)})
 
     # ----------------------------------------------------------------- route filters and AS prepends
     def filters(self, account, gateway_id, kind):
