@@ -422,6 +422,12 @@ def _routes():
             ('PATCH', base + '/{id}', f'update_gateway_{kind}_route_filter', update),
             ('DELETE', base + '/{id}', f'delete_gateway_{kind}_route_filter', delete),
         ]
+    return compile_routes(table)
+
+
+def compile_routes(table):
+    """A route table of (method, path template under /v1, operation, handler) as (method, pattern, template,
+    operation, handler), the template's ``{name}`` parts matching one path segment each."""
     compiled = []
     for method, template, operation, handler in table:
         pattern = '^/v1' + re.sub(r'\{(\w+)\}', r'(?P<\1>[^/]+)', template) + '$'
@@ -432,10 +438,11 @@ def _routes():
 ROUTES = _routes()
 
 
-def match(method, path):
-    """Return (path template, operation, handler, params) for a request, or raise 404/405."""
+def match(method, path, routes=None, service='Direct Link'):
+    """Return (path template, operation, handler, params) for a request to ``routes`` (default: the Direct Link
+    ones), or raise 404/405."""
     allowed = []
-    for route_method, pattern, template, operation, handler in ROUTES:
+    for route_method, pattern, template, operation, handler in ROUTES if routes is None else routes:
         found = pattern.match(path)
         if found:
             if route_method == method:
@@ -444,4 +451,4 @@ def match(method, path):
     if allowed:
         raise ApiError(405, 'method_not_allowed', f"Method {method} is not allowed on {path}; allowed: {', '.join(allowed)}.",
                        {'Allow': ', '.join(allowed)})
-    raise not_found(f'No Direct Link operation at {path}.', 'not_found')
+    raise not_found(f'No {service} operation at {path}.', 'not_found')

@@ -1,4 +1,5 @@
-"""The offering catalog: locations, cross-connect routers, speeds and provider ports.
+"""The offering catalog: locations, cross-connect routers, speeds and provider ports, and the Transit Gateway
+locations.
 
 The catalog is part of the simulator's state document (key ``catalog``) so that a seed, a state file or a
 rehearsal can bring its own.  ``default_catalog()`` is the one the ``demo`` seed and the generator use.
@@ -18,6 +19,12 @@ METROS = [
 ]
 PROVIDERS = ('EQUINIX', 'MEGAPORT')
 CONNECT_SPEEDS = [50, 100, 200, 500, 1000, 2000, 5000, 10000]
+# What a Transit Gateway region connects locally (TSLocalLocation.supported_connection_types): the region itself
+# every network type of the service, each of its Direct Link locations (a data center or PoP) these.
+REGION_CONNECTION_TYPES = ['classic', 'directlink', 'gre_tunnel', 'power_virtual_server', 'redundant_gre',
+                           'unbound_gre_tunnel', 'vpc', 'vpn_gateway']
+DC_CONNECTION_TYPES = ['classic', 'directlink']
+ZONES_PER_REGION = 3
 DEDICATED_SPEEDS = [1000, 2000, 5000, 10000]
 
 
@@ -63,7 +70,7 @@ def default_catalog():
                     'direct_link_count': 0, 'location_name': name, 'location_display_name': display,
                     'provider_name': provider, 'supported_link_speeds': list(CONNECT_SPEEDS),
                 })
-    return {
+    catalog = {
         'locations': {'connect': connect, 'dedicated': dedicated},
         'routers': routers,
         'speeds': {
@@ -73,3 +80,29 @@ def default_catalog():
         },
         'ports': ports,
     }
+    catalog['transit_locations'] = transit_locations(catalog)
+    return catalog
+
+
+def transit_locations(catalog):
+    """The Transit Gateway locations (``TSLocation``) a Direct Link catalog implies: one region per ``vpc_region``
+    of its locations, named by their market, whose local connection locations are the region and each Direct Link
+    location in it (type ``dc``): a local transit gateway reaches exactly those.  A location without a
+    ``vpc_region`` (a catalog snapshot may lack it) belongs to no region."""
+    regions = {}
+    for offering in ('connect', 'dedicated'):
+        for location in (catalog.get('locations') or {}).get(offering, []):
+            name = location.get('vpc_region')
+            if not name:
+                continue
+            region = regions.setdefault(name, {
+                'billing_location': location.get('billing_location') or name, 'name': name, 'type': 'region',
+                'local_connection_locations': [{'display_name': location.get('market') or name, 'name': name,
+                                                'supported_connection_types': list(REGION_CONNECTION_TYPES),
+                                                'type': 'region'}],
+                'zones': [{'name': f'{name}-{zone}'} for zone in range(1, ZONES_PER_REGION + 1)]})
+            if all(local['name'] != location['name'] for local in region['local_connection_locations']):
+                region['local_connection_locations'].append({
+                    'display_name': location.get('display_name') or location['name'], 'name': location['name'],
+                    'supported_connection_types': list(DC_CONNECTION_TYPES), 'type': 'dc'})
+    return sorted(regions.values(), key=lambda region: region['name'])

@@ -3,6 +3,7 @@
 import uuid
 
 MORE_INFO = 'https://cloud.ibm.com/docs/dl?topic=dl-troubleshoot'
+TRANSIT_MORE_INFO = 'https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-helpful-tips'
 MAX_MESSAGE_CHARS = 1000  # a message quoting a request value never echoes more of it than this
 
 
@@ -25,6 +26,24 @@ class ApiError(Exception):
             'trace': trace,
             'status_code': self.status,
         }
+
+
+class TransitError(ApiError):
+    """An error of the Transit Gateway API: the same container, its ``more_info`` pointing at the Transit Gateway
+    docs and, when one field of the request is at fault, a ``target`` naming it (``{"name": field, "type": "field"}``),
+    as the Transit Gateway service answers."""
+
+    def __init__(self, status, code, message, field=None):
+        super().__init__(status, code, message)
+        self.field = field
+
+    def body(self, trace):
+        body = super().body(trace)
+        error = body['errors'][0]
+        error['more_info'] = TRANSIT_MORE_INFO
+        if self.field:
+            error['target'] = {'name': self.field, 'type': 'field'}
+        return body
 
 
 def new_trace():

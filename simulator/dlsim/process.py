@@ -79,7 +79,7 @@ class Simulator:
 
     @property
     def api_url(self):
-        """The Direct Link service URL (``endpoint``)."""
+        """The Direct Link service URL (``endpoint``), also the Transit Gateway one: both are served under /v1."""
         return self.url + '/v1'
 
     def stop(self, timeout=10.0):
@@ -115,16 +115,25 @@ class Simulator:
         """An unmodified IBM SDK client (``DirectLinkV1``) pointed at this simulator."""
         # Imported here: the simulator itself needs only the standard library.
         from ibm_cloud_networking_services import DirectLinkV1  # pylint: disable=import-outside-toplevel
+        return self._sdk_client(DirectLinkV1, api_key, version)
+
+    def transit_client(self, api_key=None, version='2024-11-01'):
+        """An unmodified IBM SDK client of the Transit Gateway API (``TransitGatewayApisV1``) pointed at this
+        simulator."""
+        from ibm_cloud_networking_services import TransitGatewayApisV1  # pylint: disable=import-outside-toplevel
+        return self._sdk_client(TransitGatewayApisV1, api_key, version)
+
+    def _sdk_client(self, service, api_key, version):
         from ibm_cloud_sdk_core.authenticators import IAMAuthenticator  # pylint: disable=import-outside-toplevel
 
-        client = DirectLinkV1(version=version, authenticator=IAMAuthenticator(api_key or self.api_key, url=self.url))
+        client = service(version=version, authenticator=IAMAuthenticator(api_key or self.api_key, url=self.url))
         client.set_service_url(self.api_url)
         return client
 
     def environment(self):
         """The environment variables that point the collection's modules at this simulator."""
         return {'IC_API_KEY': self.api_key, 'IBMCLOUD_DL_API_ENDPOINT': self.api_url,
-                'IBMCLOUD_IAM_API_ENDPOINT': self.url}
+                'IBMCLOUD_TG_API_ENDPOINT': self.api_url, 'IBMCLOUD_IAM_API_ENDPOINT': self.url}
 
     def __enter__(self):
         return self.start()
@@ -169,7 +178,8 @@ class Simulator:
         return self.control('POST', 'rate_limit', {} if rps is None else {'rps': rps, 'burst': burst})
 
     def disaster(self, **settings):
-        """Fail a location (``location=``, ``mode='down'|'lost'``)."""
+        """Fail a location (``location=``, ``mode='down'|'lost'``); ``transit_regions=[...]`` loses the transit
+        gateways of those regions too."""
         return self.control('POST', 'disaster', settings)
 
     def advance(self, **settings):

@@ -1,8 +1,9 @@
 """Seeds: the ``demo`` account, an empty one, and a generator of N gateways x M virtual connections.
 
-Seeded gateways are created through the same validated code path as API requests (``Account.create_gateway``),
-then settled into their final, provisioned state with deterministic ids and timestamps, so every seed is a state
-the real service could be in and tests can refer to fixed ids.
+Seeded gateways are created through the same validated code path as API requests (``Account.create_gateway``,
+``TransitGateways.create_gateway`` and ``create_connection``), then settled into their final, provisioned state with
+deterministic ids and timestamps, so every seed is a state the real service could be in and tests can refer to
+fixed ids.
 """
 
 import copy
@@ -13,6 +14,7 @@ from dlsim.catalog import default_catalog, port_id, stable_id
 from dlsim.errors import bad_request
 from dlsim.iam import DEFAULT_ACCOUNT, DEFAULT_API_KEY
 from dlsim.state import Account
+from dlsim.transit import TransitGateways
 
 SEED_TIME = '2026-01-15T10:00:00.000Z'
 PARTNER_ACCOUNT = '7e2f9c3d1a8b4c5d9e0f1a2b3c4d5e6f'
@@ -22,6 +24,15 @@ KEY_CRN = 'crn:v1:bluemix:public:hs-crypto:us-south:a/{account}:5c7e1a2b-3d4f-4a
 VPC_CRN = 'crn:v1:bluemix:public:is:{region}:a/{account}::vpc:{id}'
 TGW_CRN = 'crn:v1:bluemix:public:transit:{region}:a/{account}::gateway:{id}'
 REGIONS = {'dal10': 'us-south', 'dal12': 'us-south', 'wdc04': 'us-east', 'fra02': 'eu-de', 'lon06': 'eu-gb'}
+# The demo's transit gateways: the local hub of Dallas, which connects dal10-connect-transit, and a global one in
+# Washington DC, with no connection, for a recovery to connect the gateway to (key, name, region, global).
+DEMO_TRANSIT_GATEWAYS = (('hub', 'dal-hub', 'us-south', False), ('wdc-hub', 'wdc-hub', 'us-east', True))
+DEMO_TRANSIT_CONNECTION = {
+    'network_type': 'directlink', 'name': 'tgw-dal-hub', 'prefix_filters_default': 'permit',
+    'prefix_filters': [{'action': 'permit', 'prefix': '10.10.0.0/16', 'le': 24},
+                       {'action': 'permit', 'prefix': '172.16.0.0/12', 'ge': 16, 'le': 28},
+                       {'action': 'deny', 'prefix': '10.0.0.0/8', 'le': 32}],
+}
 
 
 def default_api_keys():
@@ -31,7 +42,18 @@ def default_api_keys():
 
 def empty(catalog=None):
     """An account without gateways."""
-    return {'catalog': copy.deepcopy(catalog) if catalog else default_catalog(), 'gateways': [], 'route_reports': {}}
+    return {'catalog': copy.deepcopy(catalog) if catalog else default_catalog(), 'gateways': [], 'route_reports': {},
+            'transit_gateways': []}
+
+
+def transit_gateway_id(key):
+    """The id of a demo transit gateway (``hub``, ``wdc-hub``)."""
+    return stable_id('tgw', key)
+
+
+def transit_connection_id(key, name):
+    """The id of the demo transit gateway ``key``'s connection called ``name`` (``hub``, ``tgw-dal-hub``)."""
+    return stable_id('tgw', key, 'connection', name)
 
 
 def key_crn(name, account=DEFAULT_ACCOUNT):
@@ -101,9 +123,7 @@ def demo():
                                {'length': 4, 'policy': 'import'}]),
          [{'name': 'vc-app-vpc', 'type': 'vpc', 'network_id': vpc_crn('app', region)},
           {'name': 'vc-classic', 'type': 'classic'}]),
-        (_connect('dal10-connect-transit', 'dal10', 'MEGAPORT', 2000, 64998, connection_mode='transit'),
-         [{'name': 'tgw-dal-hub', 'type': 'transit',
-           'network_id': TGW_CRN.format(region=region, account=DEFAULT_ACCOUNT, id=stable_id('tgw', 'hub'))}]),
+        (_connect('dal10-connect-transit', 'dal10', 'MEGAPORT', 2000, 64998, connection_mode='transit'), []),  # see _transit
         ({'name': 'dal10-dedicated-macsec', 'type': 'dedicated', 'speed_mbps': 10000, 'global': True, 'metered': True,
           'bgp_asn': 64997, 'location_name': 'dal10', 'cross_connect_router': 'xcr01.dal10',
           'carrier_name': 'Lumen', 'customer_name': 'Example Corp', 'vlan': 100, 'macsec_capability': 'macsec',
@@ -130,7 +150,33 @@ def demo():
     partner = account.create_gateway(PARTNER_ACCOUNT, _connect('partner-shared-gateway', 'dal12', 'EQUINIX', 1000, 65010))
     _settle(partner, [{'name': 'vc-to-example', 'type': 'vpc', 'network_account': DEFAULT_ACCOUNT,
                        'network_id': vpc_crn('shared', 'us-south')}], account=PARTNER_ACCOUNT)
+    _transit(Account(doc, provision_delay=0, vc_delay=0), 'dal10-connect-transit')  # sees the settled ids
     return doc
+
+
+def _transit(account, transit_mode_gateway):
+    """The demo's transit gateways, available, and the hub's connection to ``transit_mode_gateway`` with its prefix
+    filters, attached: the connection makes the gateway's ``transit`` virtual connection, settled like a seeded one."""
+    transit = TransitGateways(account)
+    for key, name, region, routing in DEMO_TRANSIT_GATEWAYS:
+        gateway = transit.create_gateway(DEFAULT_ACCOUNT, {'name': name, 'location': region, 'global': routing,
+                                                           'resource_group': {'id': RESOURCE_GROUP}})
+        gateway.pop('_ready_at')
+        gateway.update(id=transit_gateway_id(key), status='available', created_at=SEED_TIME, updated_at=SEED_TIME,
+                       crn=TGW_CRN.format(region=region, account=DEFAULT_ACCOUNT, id=transit_gateway_id(key)))
+    network = next(g for g in account.doc['gateways'] if g['name'] == transit_mode_gateway)
+    connection = transit.create_connection(DEFAULT_ACCOUNT, transit_gateway_id('hub'),
+                                           dict(DEMO_TRANSIT_CONNECTION, network_id=network['crn']))
+    name = connection['name']
+    connection.pop('_ready_at')
+    connection.update(id=transit_connection_id('hub', name), status='attached', created_at=SEED_TIME,
+                      updated_at=SEED_TIME)
+    for index, item in enumerate(connection['prefix_filters']):
+        item.update(id=stable_id(name, 'prefix_filters', index), created_at=SEED_TIME, updated_at=SEED_TIME)
+    vc = next(vc for vc in network['virtual_connections'] if vc['id'] == connection['_vc_id'])
+    vc.pop('_ready_at')
+    vc.update(id=stable_id(network['name'], 'vc', name), status='attached', created_at=SEED_TIME)
+    connection['_vc_id'] = vc['id']
 
 
 def generate(gateways, vcs, account_id=DEFAULT_ACCOUNT):
@@ -169,6 +215,7 @@ def load(spec):
         doc.setdefault('catalog', default_catalog())
         doc.setdefault('gateways', [])
         doc.setdefault('route_reports', {})
+        doc.setdefault('transit_gateways', [])
         return doc
     name = spec.get('seed', 'demo')
     if name == 'demo':

@@ -1,4 +1,5 @@
-"""The HTTP server: IAM token endpoint, Direct Link v1 under /v1, health check and /_sim/ controls.
+"""The HTTP server: IAM token endpoint, Direct Link v1 and the Transit Gateway API under /v1, health check and
+/_sim/ controls.
 
 Requests are served concurrently (one thread each); one lock guards the state.  Injected latency is slept
 outside the lock, so a slow API still serves many requests at once, like the real one.
@@ -23,10 +24,11 @@ from http import HTTPStatus
 from http.client import HTTPMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from dlsim import api, seeds
+from dlsim import api, seeds, transit_api
 from dlsim.errors import ApiError, bad_request, new_trace
 from dlsim.iam import TokenError, TokenService
 from dlsim.state import UUID_RE, Account
+from dlsim.transit import TransitGateways
 
 VERSION_RE = re.compile(r'^\d{4}-\d{2}-\d{2}$')
 FIRST_VERSION = datetime.date(2019, 12, 13)
@@ -45,6 +47,7 @@ CHUNK_SIZE_RE = re.compile(rb'^[0-9a-fA-F]+$')
 JSON_CONTENT_TYPES = ('application/json', 'application/merge-patch+json')
 BODY_CONTENT_TYPES = {'create_gateway_completion_notice': ('multipart/form-data',)}  # by operation; default JSON
 ID_PARAMS = ('gateway_id', 'id', 'cak_id')
+API_ROUTES = api.ROUTES + transit_api.ROUTES  # one server, one /v1: Direct Link and Transit Gateway
 ID_RESOURCES = {'gateways': 'Gateway', 'virtual_connections': 'Virtual Connection', 'export_route_filters': 'Route Filter',
                 'import_route_filters': 'Route Filter', 'route_reports': 'Route Report', 'caks': 'MACsec CAK',
                 'ports': 'Port'}
@@ -144,9 +147,9 @@ class Faults:
 class RateLimit:
     """The API gateway's rate limit: a token bucket per account (``rps`` tokens a second, at most ``burst``).
 
-    A Direct Link request takes a token from its account's bucket, or is answered 429 with ``Retry-After``: the
-    seconds until a token is there, rounded up, at least 1.  IAM token requests are not limited.  Off when ``rps``
-    is None.  ``clock`` is injectable for tests.
+    An API request (Direct Link or Transit Gateway) takes a token from its account's bucket, or is answered 429 with
+    ``Retry-After``: the seconds until a token is there, rounded up, at least 1.  IAM token requests are not limited.
+    Off when ``rps`` is None.  ``clock`` is injectable for tests.
     """
 
     def __init__(self, rps=None, burst=None, clock=time.monotonic):
@@ -190,19 +193,19 @@ class RateLimit:
 
 
 class Stats:
-    """Request counters, by method and path template, and the most Direct Link requests served at once."""
+    """Request counters, by method and path template, and the most API requests served at once."""
 
     def __init__(self):
         self.in_flight = 0
         self.reset()
 
     def enter(self):
-        """A Direct Link request starts being served."""
+        """An API request starts being served."""
         self.in_flight += 1
         self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
 
     def leave(self):
-        """A Direct Link request has been served."""
+        """An API request has been served."""
         self.in_flight -= 1
 
     def reset(self):
@@ -229,12 +232,14 @@ class Stats:
 
 
 class Simulator:
-    """Everything the request handler shares: state, tokens, faults, stats, persistence."""
+    """Everything the request handler shares: state (the Direct Link service ``state`` and the Transit Gateway
+    service ``transit`` over one document), tokens, faults, stats, persistence."""
 
     def __init__(self, doc, tokens, faults, provision_delay=3.0, vc_delay=1.0, state_file=None,  # pylint: disable=too-many-arguments
                  rate_limit=None):
         self.lock = threading.RLock()
         self.state = Account(doc, provision_delay=provision_delay, vc_delay=vc_delay)
+        self.transit = TransitGateways(self.state)
         self.tokens = tokens
         self.faults = faults
         self.rate_limit = rate_limit or RateLimit()
@@ -256,7 +261,26 @@ class Simulator:
         failing_creates = self.state.failing_creates
         self.state = Account(doc, provision_delay=self.state.provision_delay, vc_delay=self.state.vc_delay)
         self.state.failing_creates = failing_creates
+        self.transit = TransitGateways(self.state)
         self.persist()
+
+    def tick(self):
+        """Advance every lifecycle to now: the Direct Link ones, then the Transit Gateway ones (which follow what
+        happened to the Direct Link gateways they connect)."""
+        self.state.tick()
+        self.transit.tick()
+
+    def disaster(self, settings):
+        """POST /_sim/disaster: a Direct Link location fails (``location``, ``mode`` ``down`` or ``lost``); with
+        ``transit_regions`` (a list of Transit Gateway regions, mode ``lost``) the transit gateways of those regions
+        are lost too.  The answer adds ``transit_regions`` and the lost ``transit_gateways`` when they were asked for."""
+        if not isinstance(settings, dict):
+            raise bad_request('Disaster settings must be a JSON object.')
+        mode = settings.get('mode', 'lost')
+        lost_transit = self.transit.disaster(settings['transit_regions'], mode) if 'transit_regions' in settings else {}
+        result = dict(self.state.disaster(settings.get('location'), mode), **lost_transit)
+        self.tick()  # the connections to the lost gateways are detached at once
+        return result
 
     def configure_faults(self, settings):
         """POST /_sim/faults: transport faults, plus ``fail_creates`` (a plan or a list of plans, see
@@ -280,7 +304,7 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stalls
     server_version = 'dlsim/0.1'
     sim = None  # set by make_server
-    answering_direct_link = False  # whether the answer being sent is a Direct Link request's (counted by status)
+    answering_api = False  # whether the answer being sent is an API request's (counted by status)
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """Keep the terminal quiet; the stats endpoint tells what happened."""
@@ -351,7 +375,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status, body=None, headers=None, trace=None):
         """Answer; ``body`` is None, an encode()d pair, or a JSON document that nobody else can be changing."""
         payload, content_type = body if isinstance(body, tuple) else encode(body)
-        if self.answering_direct_link:
+        if self.answering_api:
             with self.sim.lock:
                 self.sim.stats.by_status[status] += 1
         self.send_response(status)
@@ -402,7 +426,7 @@ class Handler(BaseHTTPRequestHandler):
         dispatched too, though no operation has them: HEAD gets a 405 with headers only, OPTIONS a 405 with an Allow
         header."""
         trace = new_trace()
-        self.answering_direct_link = False
+        self.answering_api = False
         try:
             request = self._request(self.command)
         except ApiError as error:
@@ -429,7 +453,7 @@ class Handler(BaseHTTPRequestHandler):
             elif request.path == '/identity/token':
                 self._iam(request, trace)
             elif request.path.startswith('/v1/') or request.path == '/v1':
-                self._direct_link(request, trace)
+                self._api(request, trace)
             else:
                 self._send_error(ApiError(404, 'not_found', f'No resource at {request.path}.'), trace)
         except ApiError as error:
@@ -468,26 +492,28 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._send(200, issued, trace=trace)
 
-    # ------------------------------------------------------------------ Direct Link
+    # ------------------------------------------------------------------ Direct Link and Transit Gateway
     def _sleep_latency(self):
         latency = self.sim.faults.latency_ms
         if latency:
             time.sleep(latency / 1000.0)
 
-    def _direct_link(self, request, trace):
-        self.answering_direct_link = True
+    def _api(self, request, trace):
+        self.answering_api = True
         with self.sim.lock:
             self.sim.stats.enter()
         try:
-            self._serve_direct_link(request, trace)
+            self._serve_api(request, trace)
         finally:
             with self.sim.lock:
                 self.sim.stats.leave()
 
-    def _serve_direct_link(self, request, trace):
+    def _serve_api(self, request, trace):
+        """An API request, Direct Link or Transit Gateway: both go through the same latency, faults, version check,
+        IAM, rate limit and stats."""
         sim = self.sim
         try:
-            template, operation, handler, params = api.match(request.method, request.path)
+            template, operation, handler, params = self._match(request)
         except ApiError:
             template, operation, handler, params = request.path, None, None, {}
         self._sleep_latency()
@@ -510,7 +536,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send_error(injected, trace)
             return
         if handler is None:
-            api.match(request.method, request.path)  # raises the 404/405
+            self._match(request)  # raises the 404/405
         self._check_version(request)
         try:
             account = sim.tokens.verify(request.headers.get('Authorization'))
@@ -518,9 +544,10 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(401, 'not_authorized', f'Unauthorized: {exc}') from exc
         self._check_rate_limit(account)
         self._check_content_type(request, operation)
-        self._check_ids(template, params)
+        if template not in transit_api.TEMPLATES:  # the Transit Gateway API answers an unknown id of any form 404
+            self._check_ids(template, params)
         with sim.lock:
-            sim.state.tick()
+            sim.tick()
             if request.method in MUTATING:
                 sim.stats.mutating += 1
             status, body, headers = handler(sim, request, account, **params)
@@ -534,6 +561,10 @@ class Handler(BaseHTTPRequestHandler):
             self._drop_connection()
             return
         self._send(status, body, headers, trace)
+
+    @staticmethod
+    def _match(request):
+        return api.match(request.method, request.path, API_ROUTES, service='Direct Link or Transit Gateway')
 
     def _check_rate_limit(self, account):
         """429 with Retry-After when the account's bucket is empty."""
@@ -583,7 +614,7 @@ class Handler(BaseHTTPRequestHandler):
         name = request.path[len('/_sim/'):]
         body = request.json() or {}
         with sim.lock:
-            sim.state.tick()
+            sim.tick()
             if (request.method, name) == ('GET', 'stats'):
                 result = sim.stats.snapshot()
             elif (request.method, name) == ('POST', 'stats/reset'):
@@ -608,10 +639,11 @@ class Handler(BaseHTTPRequestHandler):
                 sim.rate_limit.configure(body)
                 result = sim.rate_limit.describe()
             elif (request.method, name) == ('POST', 'disaster'):
-                result = sim.state.disaster(body.get('location'), body.get('mode', 'lost'))
+                result = sim.disaster(body)
                 sim.persist()
             elif (request.method, name) == ('POST', 'advance') and isinstance(body, dict) and 'seconds' in body:
                 result = sim.state.advance_clock(body['seconds'])
+                sim.tick()
                 sim.persist()
             elif (request.method, name) == ('POST', 'advance'):
                 gateway = sim.state.advance(body.get('gateway_id'), body.get('name'), body.get('to'), body.get('reasons'),

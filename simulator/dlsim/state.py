@@ -1,12 +1,13 @@
 """The simulated account: gateways, their sub-resources and lifecycles, validated like the real service.
 
 Everything lives in one JSON-serialisable document (``self.doc``): ``catalog`` (see catalog.py), ``gateways``
-(a list of gateway records) and ``route_reports``.  A gateway record holds the API fields of the gateway plus
-its sub-resources under keys the API never returns for a gateway (``virtual_connections``,
-``export_route_filters``, ``import_route_filters``, ``macsec_config``, ``macsec_caks``) and internal fields
-prefixed with ``_`` (owner account, lifecycle deadlines).  Lifecycles are evaluated lazily from deadlines on the
-simulator's clock (wall-clock time plus ``clock_offset``, see advance_clock) whenever the state is read, so no
-background thread is needed and a state file survives restarts.
+(a list of gateway records), ``route_reports`` and ``transit_gateways`` (the Transit Gateway service's records,
+kept by transit.py, which makes the ``transit`` virtual connections of transit-mode gateways through the methods
+of this class).  A gateway record holds the API fields of the gateway plus its sub-resources under keys the API
+never returns for a gateway (``virtual_connections``, ``export_route_filters``, ``import_route_filters``,
+``macsec_config``, ``macsec_caks``) and internal fields prefixed with ``_`` (owner account, lifecycle deadlines).
+Lifecycles are evaluated lazily from deadlines on the simulator's clock (wall-clock time plus ``clock_offset``, see
+advance_clock) whenever the state is read, so no background thread is needed and a state file survives restarts.
 All methods are called with the server's lock held.
 """
 
@@ -113,6 +114,30 @@ def asn_is_valid(asn):
     if isinstance(asn, bool) or not isinstance(asn, int) or not 1 <= asn <= 4294967295:
         return False
     return asn not in RESERVED_ASNS and not any(low <= asn <= high for low, high in RESERVED_ASN_RANGES)
+
+
+def insert_position(items, before):
+    """Where an ordered filter goes: just before the item whose id is ``before``, or last when ``before`` is None;
+    None when no item has that id."""
+    if before is None:
+        return len(items)
+    return next((index for index, item in enumerate(items) if item['id'] == before), None)
+
+
+def run_timers(record, timers, now):
+    """Apply the timers of a record that are due (``key``: deadline; from status ``before`` to ``after``, a status or
+    a function of the record that returns one); return the deadlines still to come."""
+    waiting = []
+    for key, before, after in timers:
+        if record.get(key) is None:
+            continue
+        if now < record[key]:
+            waiting.append(record[key])
+            continue
+        record.pop(key)
+        if record['status'] == before:
+            record['status'] = after(record) if callable(after) else after
+    return waiting
 
 
 def _require(body, fields, what):
@@ -229,31 +254,15 @@ class Account:
             for vc in gateway.get('virtual_connections', []):
                 if vc.get('_delete_at') is not None and now >= vc['_delete_at']:
                     continue
-                pending += self._run_timers(vc, VC_TIMERS, now) + ([vc['_delete_at']] if vc.get('_delete_at') else [])
+                pending += run_timers(vc, VC_TIMERS, now) + ([vc['_delete_at']] if vc.get('_delete_at') else [])
                 vcs.append(vc)
             gateway['virtual_connections'] = vcs
             for cak in gateway.get('macsec_caks') or []:
-                pending += self._run_timers(cak, CAK_TIMERS, now)
+                pending += run_timers(cak, CAK_TIMERS, now)
             remaining.append(gateway)
         if len(remaining) != len(self.doc['gateways']):
             self.doc['gateways'] = remaining
         self._next_deadline = min(pending)
-
-    @staticmethod
-    def _run_timers(record, timers, now):
-        """Apply the timers of a VC or CAK that are due (``key``: deadline; from ``before`` to ``after``); return the
-        deadlines still to come."""
-        waiting = []
-        for key, before, after in timers:
-            if record.get(key) is None:
-                continue
-            if now < record[key]:
-                waiting.append(record[key])
-                continue
-            record.pop(key)
-            if record['status'] == before:
-                record['status'] = after(record) if callable(after) else after
-        return waiting
 
     @staticmethod
     def _settle_create(gateway, deadline):
@@ -306,6 +315,11 @@ class Account:
         if gateway is None or not self._can_see(account, gateway) or (own and gateway['_account'] != account):
             raise not_found('Cannot find Gateway', 'not_found')
         return gateway
+
+    def gateway_by_crn(self, crn):
+        """The gateway record a CRN names, of any account, or None (how another service finds a network)."""
+        gateway = self._index()._by_id.get(str(crn or '').rsplit(':', 1)[-1])
+        return gateway if gateway is not None and gateway['crn'] == crn else None
 
     def catalog(self):
         """The offering catalog of this simulator."""
@@ -908,6 +922,14 @@ class Account:
         then ``detached_by_network`` NETWORK_DETACH_DELAY seconds later (of the simulator's clock)."""
         if not isinstance(network_id, str) or not network_id.startswith('crn:v1:'):
             raise bad_request('network_id must be the CRN of a network (crn:v1:...).', 'invalid_field')
+        affected = self.detach_network(network_id)
+        if not affected:
+            raise not_found(f'No virtual connection to network {network_id}.', 'not_found')
+        return {'event': 'network_deleted', 'virtual_connections': affected}
+
+    def detach_network(self, network_id):
+        """Detach every virtual connection to a network that is gone (see network_deleted); the ``{gateway,
+        virtual_connection}`` names of those it detached."""
         deadline = self._schedule(self.now() + NETWORK_DETACH_DELAY)
         affected = []
         for gateway in self.doc['gateways']:
@@ -917,9 +939,7 @@ class Account:
                         vc.pop(key, None)
                     vc.update({'status': 'detached_by_network_pending', '_detach_at': deadline})
                     affected.append({'gateway': gateway['name'], 'virtual_connection': vc['name']})
-        if not affected:
-            raise not_found(f'No virtual connection to network {network_id}.', 'not_found')
-        return {'event': 'network_deleted', 'virtual_connections': affected}
+        return affected
 
     def delete_vc(self, account, gateway_id, vc_id):
         """DELETE a virtual connection (the gateway owner's): asynchronous, through ``deleting``."""
@@ -929,6 +949,29 @@ class Account:
             vc['status'] = 'deleting'
             vc.pop('_ready_at', None)
             vc['_delete_at'] = self._schedule(self.now() + self.delete_delay)
+
+    # ----------------------------------------------------------------- transit virtual connections
+    # A transit-mode gateway's virtual connections are made by the Transit Gateway service (transit.py) when one of
+    # its transit gateways connects the gateway, never with this API (create_vc refuses them).
+    def attach_transit_vc(self, gateway, name, network_id, network_account, ready_at):  # pylint: disable=too-many-arguments
+        """A ``transit`` virtual connection to the transit gateway ``network_id``: ``pending``, ``attached`` at
+        ``ready_at`` (the connection's own deadline, so both sides attach together); ``network_account`` is the
+        transit gateway's account when it is not the gateway's."""
+        vc = {'created_at': now_iso(self.now()), 'id': str(uuid.uuid4()), 'name': name, 'type': 'transit',
+              'status': 'pending', 'network_id': network_id, '_ready_at': self._schedule(ready_at)}
+        if network_account != gateway['_account']:
+            vc['network_account'] = network_account
+        gateway['virtual_connections'].append(vc)
+        return vc
+
+    def detach_transit_vc(self, gateway, vc_id, delete_at):
+        """The transit gateway's connection is deleted: its virtual connection is ``deleting``, gone at
+        ``delete_at`` (the connection's own deadline)."""
+        for vc in gateway['virtual_connections']:
+            if vc['id'] == vc_id and vc['status'] != 'deleting':
+                for key, _before, _after in VC_TIMERS:
+                    vc.pop(key, None)
+                vc.update({'status': 'deleting', '_delete_at': self._schedule(delete_at)})
 
     # ----------------------------------------------------------------- route filters and AS prepends
     def filters(self, account, gateway_id, kind):
@@ -944,12 +987,10 @@ class Account:
 
     @staticmethod
     def _position(filters, before):
-        if before is None:
-            return len(filters)
-        for index, item in enumerate(filters):
-            if item['id'] == before:
-                return index
-        raise bad_request(f"Invalid 'before': no route filter with id {before}.", 'invalid_field')
+        position = insert_position(filters, before)
+        if position is None:
+            raise bad_request(f"Invalid 'before': no route filter with id {before}.", 'invalid_field')
+        return position
 
     def create_filter(self, account, gateway_id, kind, body):
         """POST a route filter, appended or inserted before another one."""

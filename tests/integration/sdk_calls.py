@@ -25,6 +25,13 @@ def api_error(call):
     return caught.value.status_code, caught.value.message
 
 
+def error_body(call):
+    """Run an SDK call expected to fail; return (status, the JSON error body the API answered)."""
+    with pytest.raises(ApiException) as caught:
+        call()
+    return caught.value.status_code, caught.value.http_response.json()
+
+
 def status_of(call):
     """The HTTP status of an SDK call, successful or not (for polling until a resource is gone)."""
     try:

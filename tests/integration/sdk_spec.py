@@ -1,25 +1,27 @@
-"""What the installed IBM SDK (``DirectLinkV1``) says the Direct Link API is, learnt from the SDK itself.
+"""What the installed IBM SDK says an API is (``DirectLinkV1`` by default, or another service class such as
+``TransitGatewayApisV1``), learnt from the SDK itself.
 
 The simulator is measured against this, never against its own route table:
 
-* ``sdk_operations()``: every public ``DirectLinkV1`` method that builds a request (its source calls
+* ``sdk_operations(service)``: every public method of the service that builds a request (its source calls
   ``self.prepare_request(``), with the HTTP method and path template it sends, found by calling it on a client
   whose ``send`` only records the prepared request;
-* ``documented_model(name)``: the model class the method's docstring names for its result
+* ``documented_model(name, service)``: the model class the method's docstring names for its result
   (":rtype: DetailedResponse with `dict` result representing a `X` object");
 * ``model_errors(model, data)``: why ``data`` is not a valid ``model``, checked at every depth: ``from_dict``
   fails (a required property is missing or null), a one-of (the SDK gives the base no ``from_dict``, and
   ``from_dict`` of the parent leaves such properties as plain dicts) matches none of its variants, a value is not
   of the primitive type the model annotates (str, int, bool, float, lists of them), a string is outside the enum
-  the SDK declares for its property, or a property is one the model does not have (an internal field leaked).
+  the SDK declares for its property, or a property is one the model does not have (an internal field leaked);
+* ``ParsingClient(client)``: an SDK client whose every JSON answer is checked so, its calls recorded.
 """
 
 import inspect
 import re
+import sys
 import typing
 from dataclasses import dataclass
 
-from ibm_cloud_networking_services import direct_link_v1
 from ibm_cloud_networking_services.direct_link_v1 import DirectLinkV1
 from ibm_cloud_sdk_core.authenticators import NoAuthAuthenticator
 
@@ -52,28 +54,28 @@ def _required_arguments(function):
             and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)}
 
 
-def sdk_operations():
-    """Every request-building public method of the installed ``DirectLinkV1``, sorted by name."""
-    client = DirectLinkV1(version='2024-11-01', authenticator=NoAuthAuthenticator())
+def sdk_operations(service=DirectLinkV1):
+    """Every request-building public method of the installed SDK service class, sorted by name."""
+    client = service(version='2024-11-01', authenticator=NoAuthAuthenticator())
     client.set_service_url(RECORDING_URL)
     sent = []
     client.send = lambda request, **_kwargs: sent.append(request)
     operations = []
-    for name, function in inspect.getmembers(DirectLinkV1, inspect.isfunction):
+    for name, function in inspect.getmembers(service, inspect.isfunction):
         if name.startswith('_') or not _sends_a_request(function):
             continue
         sent.clear()
         getattr(client, name)(**_required_arguments(function))
-        assert len(sent) == 1, f'DirectLinkV1.{name} sent {len(sent)} requests, expected one'
+        assert len(sent) == 1, f'{service.__name__}.{name} sent {len(sent)} requests, expected one'
         path = sent[0]['url'][len(RECORDING_URL):]
         operations.append(Operation(name, sent[0]['method'], MARKER_RE.sub(r'{\1}', path)))
     return operations
 
 
-def documented_model(operation_name):
-    """The model class ``DirectLinkV1.<operation_name>`` documents for its JSON result, or None (no JSON result)."""
-    found = RESULT_MODEL_RE.search(getattr(DirectLinkV1, operation_name).__doc__ or '')
-    return getattr(direct_link_v1, found.group(1)) if found else None
+def documented_model(operation_name, service=DirectLinkV1):
+    """The model class ``<service>.<operation_name>`` documents for its JSON result, or None (no JSON result)."""
+    found = RESULT_MODEL_RE.search(getattr(service, operation_name).__doc__ or '')
+    return getattr(sys.modules[service.__module__], found.group(1)) if found else None
 
 
 def _is_one_of(model):
@@ -81,11 +83,11 @@ def _is_one_of(model):
     return 'from_dict' not in vars(model) and bool(model.__subclasses__())
 
 
-def _models_named_in(annotation):
-    """The SDK model classes a parameter annotation names (``'X'``, ``List['X']``, ``Optional['X']`` ...)."""
+def _models_named_in(annotation, module):
+    """The SDK model classes of ``module`` a parameter annotation names (``'X'``, ``List['X']``, ``Optional['X']``
+    ...)."""
     names = re.findall(r'\b([A-Z]\w+)\b', str(annotation))
-    return [getattr(direct_link_v1, name) for name in names
-            if name not in dir(typing) and inspect.isclass(getattr(direct_link_v1, name, None))]
+    return [getattr(module, name) for name in names if name not in dir(typing) and inspect.isclass(getattr(module, name, None))]
 
 
 def _enum_of(model, attribute):
@@ -141,9 +143,32 @@ def _property_errors(model, attribute, value, raw, parameter, where):
         return errors
     if not _has_type(raw, parameter.annotation):
         errors.append(f'{where}: {raw!r} is not of type {parameter.annotation}')
-    for nested in _models_named_in(parameter.annotation):
+    for nested in _models_named_in(parameter.annotation, sys.modules[model.__module__]):
         items = raw if isinstance(raw, list) else [raw]
         for index, item in enumerate(items):
             if isinstance(item, dict):
                 errors += model_errors(nested, item, f'{where}[{index}]' if isinstance(raw, list) else where)
     return errors
+
+
+class ParsingClient:
+    """An SDK client (``DirectLinkV1``, ``TransitGatewayApisV1`` ...) whose calls are recorded and whose JSON results
+    are checked against the models its service documents (``shared``: another ParsingClient whose record this one adds
+    to, e.g. for a second account)."""
+
+    def __init__(self, client, label='', shared=None):
+        self.client = client
+        self.label = label
+        self.called, self.errors = (shared.called, shared.errors) if shared else (set(), [])
+
+    def __getattr__(self, name):
+        method = getattr(self.client, name)
+        model = documented_model(name, type(self.client))
+
+        def call(*args, **kwargs):
+            response = method(*args, **kwargs)
+            self.called.add(name)
+            if model is not None:
+                self.errors += [f'{self.label}{name}: {error}' for error in model_errors(model, response.get_result())]
+            return response
+        return call

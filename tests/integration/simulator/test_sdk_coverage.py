@@ -103,28 +103,6 @@ def test_model_check_rejects_what_the_sdk_cannot_take(model, answer, complaint):
 
 
 # ---------------------------------------------------------------------------------------------- responses
-class ParsingClient:
-    """A ``DirectLinkV1`` whose calls are recorded and whose JSON results are checked against the SDK's models
-    (``shared``: another ParsingClient whose record this one adds to, e.g. for a second account)."""
-
-    def __init__(self, client, label='', shared=None):
-        self.client = client
-        self.label = label
-        self.called, self.errors = (shared.called, shared.errors) if shared else (set(), [])
-
-    def __getattr__(self, name):
-        method = getattr(self.client, name)
-        model = sdk_spec.documented_model(name)
-
-        def call(*args, **kwargs):
-            response = method(*args, **kwargs)
-            self.called.add(name)
-            if model is not None:
-                self.errors += [f'{self.label}{name}: {error}' for error in sdk_spec.model_errors(model, response.get_result())]
-            return response
-        return call
-
-
 def wait_until(fetch, predicate, timeout=10.0):
     """Poll ``fetch`` until ``predicate`` holds for its answer (an ``ApiException`` counts as its status code)."""
     deadline = time.monotonic() + timeout
@@ -352,7 +330,7 @@ def connection_state_sequence(dl, sim):
                                     'metered': False, 'bgp_asn': 64975,
                                     'port': {'id': port_id('dal12', 'EQUINIX', 'PRI')}}).get_result()['id']
     wait_until(lambda: dl.get_gateway(gateway_id), lambda value: value['operational_status'] == 'provisioned')
-    partner = ParsingClient(sim.client(api_key=PARTNER_API_KEY), 'partner ', dl)
+    partner = sdk_spec.ParsingClient(sim.client(api_key=PARTNER_API_KEY), 'partner ', dl)
     clients = (dl, partner)
     requested = {name: dl.create_gateway_virtual_connection(gateway_id, name, 'vpc', network_id=vpc_crn(name, 'us-south', PARTNER_ACCOUNT))
                  .get_result()['id'] for name in ('cov-approved', 'cov-rejected', 'cov-expired')}
@@ -407,7 +385,7 @@ def catalog_and_partner_sequence(dl, sim):
     page = dl.list_ports(limit=3).get_result()
     dl.list_ports(limit=3, start=page['next']['start'])
     dl.get_port(page['ports'][0]['id'])
-    partner = ParsingClient(sim.client(api_key=PARTNER_API_KEY), 'partner ', dl)
+    partner = sdk_spec.ParsingClient(sim.client(api_key=PARTNER_API_KEY), 'partner ', dl)
     for gateway in partner.list_gateways().get_result()['gateways']:
         partner.get_gateway(gateway['id'])
         partner.list_gateway_virtual_connections(gateway['id'])
@@ -433,7 +411,7 @@ def runs():
     results = {}
     with Simulator(seed='demo', provision_delay=0.2, vc_delay=0.2) as simulator:
         for name, sequence in SEQUENCES.items():
-            dl = ParsingClient(simulator.client())
+            dl = sdk_spec.ParsingClient(simulator.client())
             try:
                 sequence(dl, simulator)
                 failure = None
