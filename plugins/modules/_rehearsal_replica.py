@@ -18,7 +18,8 @@ from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.recovery 
 
 
 def replica_gateway(gateway):
-    """The create template and virtual connections that rebuild one backed-up gateway in the simulator.
+    """The create template, virtual and Transit Gateway connections that rebuild one backed-up gateway in the
+    simulator.
 
     MACsec settings a backup holds without their CAKs (imported from a CLI export) cannot be created: the replica
     gateway gets none (the pre-flight of the rehearsed recovery names the gap and the plan option that fills it).
@@ -28,7 +29,23 @@ def replica_gateway(gateway):
     template = create_template(gateway)
     return {'template': template,
             'virtual_connections': [{key: vc[key] for key in ('name', 'type', 'network_id') if vc.get(key)}
-                                    for vc in gateway.get('virtual_connections') or []]}
+                                    for vc in gateway.get('virtual_connections') or []
+                                    # a recorded Transit Gateway connection makes its transit virtual connection itself
+                                    if vc.get('type') != 'transit' or not gateway.get('transit_connections')],
+            'transit_connections': [{'name': item['name'], 'transit_gateway_id': item['transit_gateway']['id'],
+                                     'prefix_filters': item.get('prefix_filters') or [],
+                                     'prefix_filters_default': item.get('prefix_filters_default') or 'permit'}
+                                    for item in gateway.get('transit_connections') or []]}
+
+
+def replica_transit_gateways(gateways):
+    """The transit gateways the backed-up gateways' Transit Gateway connections are on, once each, as the backup
+    records them (id, name, location, global)."""
+    found = {}
+    for gateway in gateways:
+        for item in gateway.get('transit_connections') or []:
+            found.setdefault(item['transit_gateway']['id'], item['transit_gateway'])
+    return [found[key] for key in sorted(found)]
 
 
 def build(module):
@@ -49,7 +66,8 @@ def build(module):
         raise DirectLinkError(f'{os.path.join(params["backup_dir"], files.MANIFEST)}: {problem}')
     present = [section['gateway'] for _host, section in sorted(backup.gateways.items()) if section.get('present', True)]
     seed = {'replica': {'account_id': account_id, 'catalog': catalog,
-                        'gateways': [replica_gateway(gateway) for gateway in present]}}
+                        'gateways': [replica_gateway(gateway) for gateway in present],
+                        'transit_gateways': replica_transit_gateways(present)}}
     if not module.check_mode:
         files.ensure_private_dir(os.path.dirname(os.path.abspath(params['dest'])))
         os.replace(files.stage(params['dest'], json.dumps(seed, sort_keys=True)), params['dest'])

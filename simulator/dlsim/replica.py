@@ -2,15 +2,18 @@
 
 The spec (``{"replica": {...}}`` as a seed) is written by the collection's ``rehearsal_replica`` module:
 ``account_id``; ``catalog`` (catalog_info's snapshot: locations, routers, speeds, ports); ``gateways``: for each,
-``template`` (the API body that creates it) and ``virtual_connections`` ([{name, type, network_id?}]).
-Gateways are created through the same validation as the API, so a backup the catalog cannot hold is refused
-with every reason at once.
+``template`` (the API body that creates it), ``virtual_connections`` ([{name, type, network_id?}]) and
+``transit_connections`` ([{name, transit_gateway_id, prefix_filters, prefix_filters_default}]); ``transit_gateways``:
+the transit gateways those connections are on ([{id, name, location, global}], kept with their ids, which the
+backup and the plan name). Gateways, transit gateways and their connections are created through the same validation
+as the API, so a backup the catalog cannot hold is refused with every reason at once.
 """
 
 import uuid
 
 from dlsim.errors import ApiError, bad_request
 from dlsim.state import Account, now_iso
+from dlsim.transit import TransitGateways
 
 
 def _catalog(snapshot):
@@ -46,7 +49,37 @@ def build(spec):
             if vc.get('network_id'):
                 record['network_id'] = vc['network_id']
             gateway['virtual_connections'].append(record)
+    if not problems:
+        problems += _transit(account, account_id, spec)
     if problems:
         raise bad_request('The backup cannot be replayed in its own catalog: ' + '; '.join(problems))
     account.tick()
+    TransitGateways(account).tick()
     return doc
+
+
+def _transit(account, account_id, spec):
+    """The transit gateways, available, and the connections of the replica's transit-mode gateways, attached (their
+    ``transit`` virtual connections made by the connection, as in the service); the problems found."""
+    transit = TransitGateways(account)
+    problems = []
+    for entry in spec.get('transit_gateways') or []:
+        try:
+            created = transit.create_gateway(account_id, {key: entry[key] for key in ('name', 'location', 'global') if key in entry})
+        except ApiError as error:
+            problems.append(f"transit gateway {entry.get('name')!r}: {error.message}")
+            continue
+        created.update(id=entry['id'], crn=f"crn:v1:bluemix:public:transit:{created['location']}:a/{account_id}::gateway:{entry['id']}")
+    transit.tick()
+    by_name = {gateway['name']: gateway for gateway in account.doc['gateways']}
+    for entry in spec['gateways']:
+        gateway = by_name.get((entry.get('template') or {}).get('name'))
+        for item in entry.get('transit_connections') or []:
+            body = {'network_type': 'directlink', 'name': item['name'], 'network_id': gateway['crn'],
+                    'prefix_filters': item.get('prefix_filters') or [],
+                    'prefix_filters_default': item.get('prefix_filters_default') or 'permit'}
+            try:
+                transit.create_connection(account_id, item['transit_gateway_id'], body)
+            except ApiError as error:
+                problems.append(f"transit connection {item['name']!r} of gateway {gateway['name']!r}: {error.message}")
+    return problems

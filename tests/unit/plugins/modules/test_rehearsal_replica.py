@@ -58,3 +58,24 @@ def test_a_catalog_snapshot_behind_a_symbolic_link_is_refused(tmp_path):
     with pytest.raises(DirectLinkError) as refused:
         rehearsal_replica.saved_catalog(str(backup), {'catalog': {'sha256': files.sha256(outside.read_text())}})
     assert 'symbolic link' in str(refused.value)
+
+
+HUB = {'id': '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'name': 'dal-hub', 'location': 'us-south', 'global': False}
+TRANSIT_GATEWAY = {'name': 'dal10-transit', 'type': 'connect', 'connection_mode': 'transit', 'speed_mbps': 1000,
+                   'bgp_asn': 64998, 'port': 'p1', 'location_name': 'dal10',
+                   'virtual_connections': [{'name': 'tgw-dal-hub', 'type': 'transit', 'network_id': 'crn:tgw'}],
+                   'transit_connections': [{'name': 'tgw-dal-hub', 'transit_gateway': HUB,
+                                            'prefix_filters': [{'action': 'deny', 'prefix': '10.0.0.0/8'}],
+                                            'read_only': {'status': 'attached'}}]}
+
+
+def test_a_recorded_transit_connection_rebuilds_its_transit_gateway_and_its_virtual_connection():
+    replica = rehearsal_replica.replica_gateway(TRANSIT_GATEWAY)
+    assert replica['virtual_connections'] == []  # the connection makes it in the replica, as in the service
+    assert replica['transit_connections'] == [{'name': 'tgw-dal-hub', 'transit_gateway_id': HUB['id'],
+                                               'prefix_filters': [{'action': 'deny', 'prefix': '10.0.0.0/8'}],
+                                               'prefix_filters_default': 'permit'}]
+    assert rehearsal_replica.replica_transit_gateways([TRANSIT_GATEWAY, TRANSIT_GATEWAY]) == [HUB]
+    unrecorded = dict(TRANSIT_GATEWAY, transit_connections=[])
+    assert rehearsal_replica.replica_gateway(unrecorded)['virtual_connections'] == [
+        {'name': 'tgw-dal-hub', 'type': 'transit', 'network_id': 'crn:tgw'}]
