@@ -94,7 +94,7 @@ class GatewayRun:
         if not problems and self.desired.get('transit_connections'):
             placed = {key: value for key, value in (api_gateway or {}).items() if key in ('location_name', 'connection_mode')}
             placed.update({key: value for key, value in self.desired.items() if value is not None})
-            problems += transit_state.problems(self.transit_gateways, placed)
+            problems += transit_state.problems(self.transit_gateways, placed, (api_gateway or {}).get('crn'))
         return problems
 
     def label(self, api_gateway):

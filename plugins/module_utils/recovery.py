@@ -775,7 +775,8 @@ def check(replacement, catalog, live_by_name, used_bgp_networks, prefix='recover
     where = replacement.where()
     replacement.problems += [f'{where}: {problem}' for problem in validate(desired, desired['type'])]
     if transit_gateways is not None:
-        replacement.problems += [f'{where}: {problem}' for problem in transit_state.problems(transit_gateways, desired)]
+        live_crn = ((live_by_name.get(desired['name']) or {}).get('read_only') or {}).get('crn')
+        replacement.problems += [f'{where}: {problem}' for problem in transit_state.problems(transit_gateways, desired, live_crn)]
     existing = live_by_name.get(desired['name'])
     if existing is not None:
         diff = difference(desired, existing)

@@ -11,7 +11,7 @@ gateway onwards.
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.api import sdk_call
 
 try:
-    from ibm_cloud_networking_services.transit_gateway_apis_v1 import ConnectionsPager, TransitGatewaysPager
+    from ibm_cloud_networking_services.transit_gateway_apis_v1 import ConnectionsPager, TransitGatewayConnectionsPager, TransitGatewaysPager
 except ImportError:  # the module reports the missing SDK with missing_required_lib
     pass
 
@@ -29,6 +29,12 @@ def list_direct_link_connections(sdk, network_id=None):
 def list_transit_gateways(sdk):
     """Every transit gateway of the account (all pages)."""
     return TransitGatewaysPager(client=sdk, limit=PAGE_SIZE).get_all()
+
+
+@sdk_call(not_found=[])
+def list_connections(sdk, transit_gateway_id):
+    """Every connection of one transit gateway (all pages; [] when the transit gateway is gone)."""
+    return TransitGatewayConnectionsPager(client=sdk, transit_gateway_id=transit_gateway_id, limit=PAGE_SIZE).get_all()
 
 
 @sdk_call(not_found=None)

@@ -34,6 +34,7 @@ class TransitGateways:
         self._by_id = {}
         self._listed = None
         self._locations = {}
+        self._connections = {}
 
     def find(self, reference):
         """The API transit gateway a desired connection's ``transit_gateway`` names (its id, else its name), or None."""
@@ -47,6 +48,13 @@ class TransitGateways:
             if self._listed is None:
                 self._listed = transit_api.list_transit_gateways(self.transit)
         return next((item for item in self._listed if item.get('name') == reference.get('name')), None)
+
+    def connections(self, transit_gateway_id):
+        """The connections of one transit gateway (API objects)."""
+        with self._lock:
+            if transit_gateway_id not in self._connections:
+                self._connections[transit_gateway_id] = transit_api.list_connections(self.transit, transit_gateway_id)
+            return self._connections[transit_gateway_id]
 
     def reachable(self, location_name):
         """The Direct Link locations a transit gateway with local routing in ``location_name`` (a region) reaches."""
@@ -63,8 +71,9 @@ def reference_text(reference):
     return ' '.join(part for part in (reference.get('name'), f"({reference['id']})" if reference.get('id') else '') if part)
 
 
-def problems(transit_gateways, desired):
-    """Everything wrong with the desired gateway's ``transit_connections``, found before any change."""
+def problems(transit_gateways, desired, gateway_crn=None):
+    """Everything wrong with the desired gateway's ``transit_connections``, found before any change; ``gateway_crn``
+    is the CRN of the gateway when it exists (its own connections are no conflict)."""
     connections = desired.get('transit_connections') or []
     if not connections:
         return []
@@ -85,13 +94,29 @@ def problems(transit_gateways, desired):
             found.append(f'{label}: transit gateway {reference_text(reference)} does not exist in this account (lost '
                          "with its region, or another account's); name an existing one (recover_transit_gateway_map "
                          'in a recovery plan)')
-        elif not api_tgw.get('global'):
-            reachable = transit_gateways.reachable(api_tgw.get('location'))
-            if desired.get('location_name') not in reachable:
-                found.append(f"{label}: transit gateway {api_tgw['name']} has local routing in {api_tgw.get('location')}, "
-                             f"which does not reach {desired.get('location_name')} (it reaches "
-                             f"{', '.join(reachable) or 'no Direct Link location'}); use a transit gateway with global "
-                             "routing or one in the gateway's region")
+        else:
+            found += _placement_problems(transit_gateways, api_tgw, item, desired, gateway_crn)
+    return found
+
+
+def _placement_problems(transit_gateways, api_tgw, item, desired, gateway_crn):
+    """A local transit gateway that does not reach the gateway's location; a connection name the transit gateway
+    already gives to another network (a connection to a lost gateway stays, detached, until it is deleted)."""
+    label = f"transit connection '{item['name']}'"
+    found = []
+    if not api_tgw.get('global'):
+        reachable = transit_gateways.reachable(api_tgw.get('location'))
+        if desired.get('location_name') not in reachable:
+            found.append(f"{label}: transit gateway {api_tgw['name']} has local routing in {api_tgw.get('location')}, "
+                         f"which does not reach {desired.get('location_name')} (it reaches "
+                         f"{', '.join(reachable) or 'no Direct Link location'}); use a transit gateway with global "
+                         "routing or one in the gateway's region")
+    taken = next((other for other in transit_gateways.connections(api_tgw['id'])
+                  if other.get('name') == item['name'] and (gateway_crn is None or other.get('network_id') != gateway_crn)), None)
+    if taken is not None:
+        found.append(f"{label}: transit gateway {api_tgw['name']} already has a connection of that name (to "
+                     f"{taken.get('network_id')}, {taken.get('status')}); delete it there, or give the new one another "
+                     'name (recover_name_template in a recovery plan)')
     return found
 
 

@@ -25,9 +25,13 @@ DESIRED = {'name': 'dal10-transit', 'type': 'connect', 'connection_mode': 'trans
 class FakeTransitGateways:
     """The lookups transit_state.problems makes, answered from a dict (no service)."""
 
-    def __init__(self, gateways, reachable):
+    def __init__(self, gateways, reachable, connections=None):
         self.gateways = gateways
         self.locations = reachable
+        self.by_gateway = connections or {}
+
+    def connections(self, transit_gateway_id):
+        return self.by_gateway.get(transit_gateway_id, [])
 
     def find(self, reference):
         return self.gateways.get(reference.get('id') or reference.get('name'))
@@ -90,6 +94,15 @@ def test_a_local_transit_gateway_that_does_not_reach_the_location_is_a_problem()
     assert len(problems) == 1 and 'local routing in us-south, which does not reach wdc04 (it reaches dal10)' in problems[0]
     assert transit_state.problems(FakeTransitGateways({HUB_ID: dict(API_HUB, **{'global': True})}, {}),
                                   dict(DESIRED, location_name='wdc04')) == []
+
+
+def test_a_name_the_transit_gateway_gives_another_network_is_a_problem_but_the_gateway_s_own_is_not():
+    stale = dict(API_CONNECTION, status='detached')
+    gateways = FakeTransitGateways({HUB_ID: API_HUB}, {'us-south': ['dal10']}, {HUB_ID: [stale]})
+    problems = transit_state.problems(gateways, DESIRED)
+    assert len(problems) == 1 and 'already has a connection of that name' in problems[0]
+    assert f"{API_CONNECTION['network_id']}, detached" in problems[0] and 'recover_name_template' in problems[0]
+    assert transit_state.problems(gateways, DESIRED, gateway_crn=API_CONNECTION['network_id']) == []
 
 
 def test_transit_connections_need_a_transit_mode_gateway():
