@@ -87,7 +87,7 @@ def steps(desired: dict, notes: Optional[dict], result: Optional[dict] = None, a
     gateway = (result or {}).get('gateway') or {}
     vc_results = (result or {}).get('virtual_connections') or []
     found = _circuit_steps(desired, notes, gateway) + _bgp_steps(desired, notes, gateway) + _key_steps(desired, notes)
-    found += _network_steps(desired, vc_results if result is not None else None, account_id,
+    found += _network_steps(desired, vc_results if result is not None else None, (account_id, *notes.get('approving_accounts', ())),
                             (result or {}).get('transit_connections'))
     found += [Step(None, WITHOUT_STEPS.get(entry['field'], f"{entry['field']}: recreate it by hand."))
               for entry in notes.get('without') or []]
@@ -147,9 +147,10 @@ def _key_steps(desired: dict, notes: dict) -> list[Step]:
     return found
 
 
-def _network_steps(desired: dict, vc_results: Optional[list], account_id: str, transit_results: Optional[list] = None) -> list[Step]:
+def _network_steps(desired: dict, vc_results: Optional[list], deciding: tuple, transit_results: Optional[list] = None) -> list[Step]:
     """Transit Gateway connections left to make, and approvals of the networks' owners (as the recovery reported them,
-    or predicted from the networks' CRNs when there is no recovery result).
+    or predicted from the networks' CRNs when there is no recovery result: a request is predicted to wait unless
+    ``deciding``, the recovery's account and those the plan's recover_approvals gives keys for, has the network's).
 
     The Transit Gateway connections a backup recorded are made by the recovery itself: only those it could not make
     yet are steps. Without them in the backup (an older backup, a CLI export) the connection is a step by hand.
@@ -169,7 +170,7 @@ def _network_steps(desired: dict, vc_results: Optional[list], account_id: str, t
         if not found and desired.get('connection_mode') == 'transit':
             found.append(Step('transit_connection', 'Transit Gateway: connect the new gateway from the transit gateway side.'))
     if vc_results is None:
-        awaiting = [vc for vc in vcs if vc.get('type') == 'vpc' and crn_account(vc.get('network_id') or '') not in ('', account_id)]
+        awaiting = [vc for vc in vcs if vc.get('type') == 'vpc' and crn_account(vc.get('network_id') or '') not in ('', *deciding)]
     else:
         awaiting = [vc for vc in vc_results if vc.get('status') == 'approval_pending']
     found += [Step('cross_account_approval', f"Approval: the account owning {vc.get('network_id')} must approve virtual "

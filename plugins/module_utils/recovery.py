@@ -610,6 +610,8 @@ def remap(replacement, plan, catalog):
     replacement.desired = desired
     replacement.notes.update({'old_location': old_location, 'new_location': new_location, 'old_name': original['name'],
                               'original_bgp_cer_cidr': original.get('bgp_cer_cidr')})
+    if isinstance(plan.approvals, dict) and plan.approvals:
+        replacement.notes['approving_accounts'] = sorted(str(account) for account in plan.approvals)
     change_request = replacement.source.get('change_request') if isinstance(replacement.source, dict) else None
     if isinstance(change_request, dict):
         replacement.notes['change_request'] = change_request

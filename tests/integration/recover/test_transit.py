@@ -4,8 +4,8 @@ Every request goes through the SDK to the simulator, whose Transit Gateway API m
 connection appear on the Direct Link side."""
 
 import yaml
-from dlsim.seeds import DEMO_TRANSIT_CONNECTION, PARTNER_ACCOUNT, PARTNER_API_KEY, transit_gateway_id
 
+from dlsim.seeds import DEMO_TRANSIT_CONNECTION, PARTNER_ACCOUNT, PARTNER_API_KEY, transit_gateway_id
 from drill import backup, recover, report_document, verify, write_plan
 
 HUB = transit_gateway_id('hub')
