@@ -8,6 +8,7 @@ A play can exchange the API key for one IAM token (module ``iam_token``) and han
 to the API key afterwards, so long plays do not fail on expiry and short ones cost a single IAM request.
 """
 
+import os
 import time
 import urllib.parse
 
@@ -16,6 +17,8 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.cloud_dr.ibm_direct_link.plugins.module_utils.errors import DirectLinkError
 
 DEFAULT_ENDPOINT = 'https://directlink.cloud.ibm.com/v1'
+ENDPOINT_VARIABLE = 'IBMCLOUD_DL_API_ENDPOINT'
+TRANSIT_ENDPOINT_VARIABLE = 'IBMCLOUD_TG_API_ENDPOINT'
 DIRECT_LINK_HOST_LABEL = 'directlink'
 TRANSIT_HOST_LABEL = 'transit'
 DEFAULT_IAM_ENDPOINT = 'https://iam.cloud.ibm.com'
@@ -39,8 +42,8 @@ def auth_argument_spec():
                      fallback=(env_fallback, ['IC_API_KEY', 'IBMCLOUD_API_KEY'])),
         iam_token=dict(type='str', no_log=True),
         iam_token_min_ttl=dict(type='int', default=300, no_log=False),
-        endpoint=dict(type='str', default=DEFAULT_ENDPOINT, fallback=(env_fallback, ['IBMCLOUD_DL_API_ENDPOINT'])),
-        transit_endpoint=dict(type='str', fallback=(env_fallback, ['IBMCLOUD_TG_API_ENDPOINT'])),
+        endpoint=dict(type='str', default=DEFAULT_ENDPOINT, fallback=(env_fallback, [ENDPOINT_VARIABLE])),
+        transit_endpoint=dict(type='str'),  # its environment variable goes with the Direct Link one: transit_endpoint()
         iam_endpoint=dict(type='str', default=DEFAULT_IAM_ENDPOINT, fallback=(env_fallback, ['IBMCLOUD_IAM_API_ENDPOINT'])),
         api_version=dict(type='str', default=DEFAULT_API_VERSION, fallback=(env_fallback, ['IBMCLOUD_DL_API_VERSION'])),
         timeout=dict(type='int', default=60),
@@ -146,12 +149,17 @@ def build_authenticator(params):
     return fallback
 
 
-def transit_endpoint(params):
-    """The Transit Gateway API endpoint: ``transit_endpoint`` when set, else the Direct Link endpoint with the
-    ``directlink`` label of its host replaced by ``transit`` (IBM's public and private endpoints are named alike);
-    an endpoint whose host has no such label (a proxy, the simulator) serves both APIs."""
+def transit_endpoint(params, environ=None):
+    """The Transit Gateway API endpoint: ``transit_endpoint`` when set; else IBMCLOUD_TG_API_ENDPOINT, when the Direct
+    Link endpoint is the environment's too (a task that points ``endpoint`` elsewhere, such as a rehearsal at its
+    private simulator, never sends its token to the environment's Transit Gateway endpoint); else the Direct Link
+    endpoint with the ``directlink`` label of its host replaced by ``transit`` (IBM's public and private endpoints are
+    named alike): an endpoint whose host has no such label (a proxy, the simulator) serves both APIs."""
+    environ = os.environ if environ is None else environ
     if params.get('transit_endpoint'):
         return params['transit_endpoint']
+    if environ.get(TRANSIT_ENDPOINT_VARIABLE) and params['endpoint'] == environ.get(ENDPOINT_VARIABLE, DEFAULT_ENDPOINT):
+        return environ[TRANSIT_ENDPOINT_VARIABLE]
     parts = urllib.parse.urlsplit(params['endpoint'])
     labels = [TRANSIT_HOST_LABEL if label == DIRECT_LINK_HOST_LABEL else label for label in parts.netloc.split('.')]
     return urllib.parse.urlunsplit(parts._replace(netloc='.'.join(labels)))

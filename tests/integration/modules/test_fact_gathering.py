@@ -15,8 +15,9 @@ def by_name(gateways):
     return {gateway['name']: gateway for gateway in gateways}
 
 
-def expected_from_state(record):
-    """The option-shaped configuration the simulator holds for a gateway record."""
+def expected_from_state(record, transit_gateways=()):
+    """The option-shaped configuration the simulator holds for a gateway record (``transit_gateways``: the state's,
+    whose connections to a transit-mode gateway it holds)."""
     expected = {key: record[key] for key in (
         'id', 'name', 'type', 'speed_mbps', 'global', 'metered', 'bgp_asn', 'bgp_cer_cidr', 'bgp_ibm_cidr',
         'connection_mode', 'default_export_route_filter', 'default_import_route_filter', 'location_name',
@@ -39,6 +40,15 @@ def expected_from_state(record):
     expected['virtual_connections'] = sorted(
         ({key: vc[key] for key in ('name', 'type', 'network_id') if key in vc} for vc in record['virtual_connections']),
         key=lambda vc: vc['name'])
+    if record.get('connection_mode') == 'transit':
+        expected['transit_connections'] = sorted((
+            {'name': connection['name'],
+             'transit_gateway': {key: tgw[key] for key in ('id', 'name', 'location', 'global')},
+             'prefix_filters': [{key: item[key] for key in ('action', 'prefix', 'ge', 'le') if item.get(key)}
+                                for item in connection['prefix_filters']],
+             'prefix_filters_default': connection['prefix_filters_default']}
+            for tgw in transit_gateways for connection in tgw['connections'] if connection.get('network_id') == record['crn']),
+            key=lambda item: item['name'])
     return expected
 
 
@@ -54,7 +64,10 @@ def test_every_field_of_every_gateway_matches_the_simulator(sim, tmp_path):
         read_only = module_view.pop('read_only')
         module_view['virtual_connections'] = [{k: v for k, v in vc.items() if k != 'read_only'}
                                               for vc in module_view['virtual_connections']]
-        assert module_view == expected_from_state(record), record['name']
+        if 'transit_connections' in module_view:
+            module_view['transit_connections'] = [{k: v for k, v in item.items() if k != 'read_only'}
+                                                  for item in module_view['transit_connections']]
+        assert module_view == expected_from_state(record, sim.state()['transit_gateways']), record['name']
         assert read_only['crn'] == record['crn'] and read_only['operational_status'] == 'provisioned'
         assert {item['type'] for item in read_only['status']} >= {'bgp', 'bfd'}
         kinds.add((record['type'], record['connection_mode'], bool(record.get('macsec_config')), 'vlan' in record))

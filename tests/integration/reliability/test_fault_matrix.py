@@ -22,9 +22,10 @@ def sim_options():
 
 def lose_dal10(sim):
     """The disaster: dal10 is lost. Returns what the recovery must rebuild: names, and VC names by connect gateway
-    (a dedicated replacement waits for its LOA; Transit Gateway connections are recreated from the transit side)."""
-    expected_vcs = {f'{name}-dr': sorted(vc['name'] for vc in sim.gateway(name)['virtual_connections']
-                                         if vc['type'] != 'transit')
+    (a dedicated replacement waits for its LOA; a transit VC is the Direct Link side of the Transit Gateway connection
+    the recovery makes, named by the plan's template like its gateway)."""
+    expected_vcs = {f'{name}-dr': sorted(vc['name'] if vc['type'] != 'transit' else f"{vc['name']}-dr"
+                                         for vc in sim.gateway(name)['virtual_connections'])
                     for name in DAL10 if 'dedicated' not in name}
     survivors = [name for name in gateway_names(sim) if name not in DAL10]
     sim.disaster(location='dal10', mode='lost')

@@ -68,12 +68,21 @@ def test_an_existing_connection_with_other_filters_is_reported_as_differing():
     ('http://127.0.0.1:8443/v1', 'http://127.0.0.1:8443/v1'),
 ])
 def test_the_transit_endpoint_follows_the_direct_link_one(endpoint, expected):
-    assert auth.transit_endpoint({'endpoint': endpoint, 'transit_endpoint': None}) == expected
+    assert auth.transit_endpoint({'endpoint': endpoint, 'transit_endpoint': None}, environ={}) == expected
+
+
+def test_the_environment_s_transit_endpoint_goes_with_its_direct_link_endpoint_only():
+    environ = {'IBMCLOUD_DL_API_ENDPOINT': 'https://dl.example/v1', 'IBMCLOUD_TG_API_ENDPOINT': 'https://tg.example/v1'}
+    assert auth.transit_endpoint({'endpoint': 'https://dl.example/v1'}, environ) == 'https://tg.example/v1'
+    # A task pointed at another endpoint (a rehearsal's private simulator) keeps its token away from the environment's.
+    assert auth.transit_endpoint({'endpoint': 'http://127.0.0.1:9999/v1'}, environ) == 'http://127.0.0.1:9999/v1'
+    assert auth.transit_endpoint({'endpoint': auth.DEFAULT_ENDPOINT},
+                                 {'IBMCLOUD_TG_API_ENDPOINT': 'https://tg.example/v1'}) == 'https://tg.example/v1'
 
 
 def test_an_explicit_transit_endpoint_wins():
     assert auth.transit_endpoint({'endpoint': 'https://directlink.cloud.ibm.com/v1',
-                                  'transit_endpoint': 'https://proxy.example/tgw'}) == 'https://proxy.example/tgw'
+                                  'transit_endpoint': 'https://proxy.example/tgw'}, environ={}) == 'https://proxy.example/tgw'
 
 
 def test_a_reachable_transit_gateway_is_no_problem():
