@@ -140,9 +140,15 @@ class GatewayRun:
         after['read_only'] = normalize.gateway(api_gateway)['read_only'] if api_gateway.get('id') else {}
         vc_results, vc_changed = self.virtual_connections(api_gateway)
         transit_results, transit_changed = self.transit_connections(api_gateway)
+        diff = {'before': before, 'after': _without_read_only(after)}
+        if transit_results:
+            # The Transit Gateway connections by transit gateway and name: the ones there before, the ones after.
+            labels = [f"{item['transit_gateway'].get('name')}/{item['name']}" for item in transit_results]
+            diff['before']['transit_connections'] = [label for label, item in zip(labels, transit_results)
+                                                     if item['action'] == 'exists']
+            diff['after']['transit_connections'] = labels
         return {'changed': changed or vc_changed or transit_changed, 'gateway': after, 'virtual_connections': vc_results,
-                'transit_connections': transit_results, 'actions': self.actions,
-                'diff': {'before': before, 'after': _without_read_only(after)}}
+                'transit_connections': transit_results, 'actions': self.actions, 'diff': diff}
 
     def await_gateway(self, api_gateway):
         """Wait until the gateway is provisioned (or at the LOA stage), through the shared poller when there is one."""

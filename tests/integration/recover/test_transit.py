@@ -52,6 +52,7 @@ def test_the_recovery_recreates_the_connection_verify_passes_and_a_rerun_changes
     planned = recover(sim, tmp_path, backup_dir, '--check', '--diff', plan=plan)
     assert planned.rc == 0, planned.output
     assert sim.stats()['mutating'] == 0
+    assert '"dal-hub/tgw-dal-hub-dr"' in planned.output  # the diff names the connection to be made
 
     first = recover(sim, tmp_path, backup_dir, plan=plan)
     assert first.rc == 0, first.output
@@ -75,7 +76,7 @@ def test_the_recovery_recreates_the_connection_verify_passes_and_a_rerun_changes
     assert sim.stats()['mutating'] == 0 and again.changed_hosts() == []
 
 
-def test_a_lost_transit_gateway_stops_the_pre_flight_and_a_mapped_one_is_used(sim, tmp_path, backup_dir):
+def test_a_lost_or_unreachable_transit_gateway_stops_the_pre_flight_and_a_mapped_one_is_used(sim, tmp_path, backup_dir):
     sim.disaster(location='dal10', mode='lost', transit_regions=['us-south'])
     sim.reset_stats()
     unmapped = recover(sim, tmp_path, backup_dir, plan=write_plan(tmp_path, recover_limit=TRANSIT_ONLY))
@@ -83,6 +84,14 @@ def test_a_lost_transit_gateway_stops_the_pre_flight_and_a_mapped_one_is_used(si
     assert f"transit connection 'tgw-dal-hub-dr': transit gateway dal-hub ({HUB}) does not exist" in unmapped.output
     assert 'recover_transit_gateway_map' in unmapped.output
     assert sim.stats()['mutating'] == 0 and sim.gateway('dal10-connect-transit-dr') is None
+
+    sim.transit_client().create_transit_gateway(location='us-east', name='wdc-local', global_=False)
+    sim.advance(seconds=10)  # the simulator's clock: the new transit gateway is available
+    local = recover(sim, tmp_path, backup_dir, plan=write_plan(tmp_path, recover_limit=TRANSIT_ONLY,
+                                                                recover_transit_gateway_map={HUB: 'wdc-local'}))
+    assert local.rc != 0
+    assert 'transit gateway wdc-local has local routing in us-east, which does not reach dal12' in local.output
+    assert sim.stats()['mutating'] == 1 and sim.gateway('dal10-connect-transit-dr') is None  # the create above only
 
     mapped = recover(sim, tmp_path, backup_dir, plan=write_plan(tmp_path, recover_limit=TRANSIT_ONLY,
                                                                  recover_transit_gateway_map={'dal-hub': 'wdc-hub'}))
