@@ -87,8 +87,8 @@ def test_a_lost_or_unreachable_transit_gateway_stops_the_pre_flight_and_a_mapped
 
     sim.transit_client().create_transit_gateway(location='us-east', name='wdc-local', global_=False)
     sim.advance(seconds=10)  # the simulator's clock: the new transit gateway is available
-    local = recover(sim, tmp_path, backup_dir, plan=write_plan(tmp_path, recover_limit=TRANSIT_ONLY,
-                                                                recover_transit_gateway_map={HUB: 'wdc-local'}))
+    local_plan = write_plan(tmp_path, recover_limit=TRANSIT_ONLY, recover_transit_gateway_map={HUB: 'wdc-local'})
+    local = recover(sim, tmp_path, backup_dir, plan=local_plan)
     assert local.rc != 0
     assert 'transit gateway wdc-local has local routing in us-east, which does not reach dal12' in local.output
     assert sim.stats()['mutating'] == 1 and sim.gateway('dal10-connect-transit-dr') is None  # the create above only
