@@ -38,8 +38,8 @@ options:
     description:
       - The Transit Gateway API endpoint, for the Transit Gateway connections of transit-mode gateways.
       - If not set, the environment variable E(IBMCLOUD_TG_API_ENDPOINT) is used when O(endpoint) is the
-        environment's Direct Link endpoint too (E(IBMCLOUD_DL_API_ENDPOINT), or the default without it): a task that
-        points O(endpoint) elsewhere never sends its token to the environment's Transit Gateway endpoint.
+        environment's Direct Link endpoint too (E(IBMCLOUD_DL_API_ENDPOINT), or the default without it), so that a
+        task that points O(endpoint) elsewhere never sends its token to the environment's Transit Gateway endpoint.
       - Otherwise the endpoint is derived from O(endpoint) by replacing the C(directlink) label of its host with
         C(transit) (C(https://directlink.cloud.ibm.com/v1) gives C(https://transit.cloud.ibm.com/v1), the private
         endpoint its private counterpart). An O(endpoint) whose host has no C(directlink) label (a proxy, the

@@ -557,8 +557,8 @@ class TransitGateways:
             changes['prefix_filters_default'] = _choice(patch, 'prefix_filters_default', FILTER_ACTIONS)
         network, vc = self._transit_vc(connection)
         if 'name' in patch:
-            name = _typed(patch, 'name', str) or self._default_name(connection['network_type'], connection.get('network_id'),
-                                                                     network)
+            default = self._default_name(connection['network_type'], connection.get('network_id'), network)
+            name = _typed(patch, 'name', str) or default
             changes['name'] = _name(name, 'name', CONNECTION_NAME_MAX)
             self._check_unique_name(gateway, name, exclude=connection)
         if changes:
