@@ -93,8 +93,8 @@ def test_a_lost_or_unreachable_transit_gateway_stops_the_pre_flight_and_a_mapped
     assert 'transit gateway wdc-local has local routing in us-east, which does not reach dal12' in local.output
     assert sim.stats()['mutating'] == 1 and sim.gateway('dal10-connect-transit-dr') is None  # the create above only
 
-    mapped = recover(sim, tmp_path, backup_dir, plan=write_plan(tmp_path, recover_limit=TRANSIT_ONLY,
-                                                                 recover_transit_gateway_map={'dal-hub': 'wdc-hub'}))
+    mapped_plan = write_plan(tmp_path, recover_limit=TRANSIT_ONLY, recover_transit_gateway_map={'dal-hub': 'wdc-hub'})
+    mapped = recover(sim, tmp_path, backup_dir, plan=mapped_plan)
     assert mapped.rc == 0, mapped.output
     [connection] = connections_to(sim, 'dal10-connect-transit-dr')
     assert connection['transit_gateway']['id'] == WDC_HUB and connection['status'] == 'attached'
