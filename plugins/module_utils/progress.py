@@ -18,6 +18,7 @@ Snapshot (``schema_version`` 1)::
 A status of null means not created yet; ``deleted`` means gone after a deletion.
 """
 
+import contextlib
 import json
 import math
 import os
@@ -57,6 +58,8 @@ class Progress:
         self._clock = clock
         self._written_at = -math.inf
         self._pending = None  # the timer that writes the changes made within the current gap
+        self._batching = 0  # the batches open (see batch)
+        self._batched = False  # whether a change was made within them
 
     def gateway(self, name, gateway_type=None, status=None, failed=None):
         """Record a gateway: its type, its status, why it failed (each when known; None keeps what was recorded)."""
@@ -66,6 +69,20 @@ class Progress:
             changed = [self._set(entry, key, value) for key, value in
                        (('type', gateway_type), ('status', status), ('failed', failed))]
             self._write(created or any(changed))
+
+    @contextlib.contextmanager
+    def batch(self):
+        """Record many changes as one (a run announcing all its gateways): no snapshot shows part of them."""
+        with self._lock:
+            self._batching += 1
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._batching -= 1
+                if not self._batching and self._batched:
+                    self._batched = False
+                    self._write(True)
 
     def seen(self, api_gateway):
         """Record a gateway as the API returned it."""
@@ -103,6 +120,9 @@ class Progress:
     def _write(self, changed):
         """Write the snapshot now, or when the gap since the last write ends (called holding the lock)."""
         if not (self.path and changed):
+            return
+        if self._batching:
+            self._batched = True
             return
         wait = self._written_at + self._write_gap - self._clock()
         if wait <= 0:

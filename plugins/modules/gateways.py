@@ -71,8 +71,9 @@ def run_all(module):
         problems += [f'{where}: {problem}' for problem in item_problems or run.problems(live)]
     if problems:
         raise DirectLinkError('Nothing was changed: ' + '; '.join(problems))
-    for run, live in zip(runs, found):
-        run.announce(live)
+    with connection.progress.batch():  # the first progress line shows every gateway
+        for run, live in zip(runs, found):
+            run.announce(live)
     outcomes = map_bounded(lambda pair: outcome(*pair), list(zip(runs, found)), min(MAX_GATEWAYS_AT_ONCE, len(runs)))
     results = [result for result, _diff in outcomes]
     return {'changed': any(result['changed'] for result in results), 'results': results,

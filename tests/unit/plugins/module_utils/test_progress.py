@@ -53,6 +53,18 @@ def test_changes_within_the_write_gap_are_written_once_when_it_ends(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ['progress.json']
 
 
+def test_a_batch_of_changes_is_written_once_whole_when_it_ends(tmp_path):
+    path = tmp_path / 'progress.json'
+    run = progress.Progress(str(path), write_gap=0)
+    with run.batch():
+        run.gateway('gw-a', 'connect')
+        run.gateway('gw-b', 'dedicated')
+        assert not path.exists()
+    assert sorted(read(path)['gateways']) == ['gw-a', 'gw-b']
+    run.gateway('gw-c', 'connect')
+    assert sorted(read(path)['gateways']) == ['gw-a', 'gw-b', 'gw-c']
+
+
 def test_without_a_file_or_with_one_it_cannot_write_progress_is_silent(tmp_path):
     progress.Progress().gateway('gw', 'connect', 'provisioned')
     unwritable = progress.Progress(str(tmp_path / 'missing-dir' / 'progress.json'))
