@@ -390,6 +390,11 @@ class Plan:
                            ('transit_gateway_map', self.transit_gateway_map)):
             if not isinstance(value, dict):
                 problems.append(f'plan: {prefix}_{key} must be a mapping of old value to new value, got {type(value).__name__}')
+        if isinstance(self.transit_gateway_map, dict):
+            # A value that names no transit gateway would otherwise leave the connection on its old one, unnoticed.
+            problems += [f'plan: {prefix}_transit_gateway_map[{old}] is {new!r}, expected the id or name of a transit gateway'
+                         for old, new in sorted(self.transit_gateway_map.items(), key=str)
+                         if not isinstance(new, str) or not new]
         if not isinstance(self.limit, list):
             problems.append(f'plan: {prefix}_limit must be a list of gateway names, got {type(self.limit).__name__}')
         if self.bgp not in ('keep', 'auto'):

@@ -165,3 +165,10 @@ def test_recorded_connections_leave_no_manual_transit_step_unless_waiting():
     assert any('create connection tgw-dal-hub on transit gateway dal-hub' in text for text in texts)
     unrecorded = dict(DESIRED, transit_connections=[])
     assert any(step.key == 'transit_connection' for step in manual_steps.steps(unrecorded, notes, done))
+
+
+def test_a_transit_gateway_map_value_that_names_no_transit_gateway_is_a_plan_problem():
+    plan = recovery.Plan({'recover_transit_gateway_map': {'dal-hub': 123, HUB_ID: '', 'ok': 'wdc-hub'}})
+    assert plan.problems([]) == [
+        f"plan: recover_transit_gateway_map[{HUB_ID}] is '', expected the id or name of a transit gateway",
+        'plan: recover_transit_gateway_map[dal-hub] is 123, expected the id or name of a transit gateway']
